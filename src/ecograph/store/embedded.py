@@ -1,0 +1,218 @@
+"""The embedded backend: an Oxigraph store on disk (or in memory) through pyoxigraph."""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from ecograph.errors import QuerySyntaxError, StoreError, UnknownGraphError
+from ecograph.formats import RdfSyntax
+from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+from ecograph.terms import graph_as_ntriples, to_rdflib
+
+_CHUNK = 64 * 1024
+
+
+def _named(graphs: Sequence[URIRef] | None) -> list[ox.NamedNode] | None:
+    return None if graphs is None else [ox.NamedNode(str(g)) for g in graphs]
+
+
+class _QueueWriter:
+    """A binary file-like object that hands what is written to a bounded queue."""
+
+    def __init__(self, chunks: queue.Queue[bytes | None], stop: threading.Event) -> None:
+        self._chunks = chunks
+        self._stop = stop
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= _CHUNK:
+            self._emit()
+        return len(data)
+
+    def flush(self) -> None:
+        if self._buffer:
+            self._emit()
+
+    def _emit(self) -> None:
+        chunk = bytes(self._buffer)
+        self._buffer.clear()
+        while not self._stop.is_set():
+            try:
+                self._chunks.put(chunk, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        raise BrokenPipeError("reader went away")
+
+
+class OxigraphStore(Store):
+    """An Oxigraph store at *path* (``None``: in memory, gone when closed)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.location = str(path) if path is not None else ":memory:"
+        try:
+            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+        except OSError as exc:
+            hint = " (is another ecograph process using it?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {self.location}: {exc}{hint}") from exc
+        self._version = 0
+
+    @property
+    def version(self) -> int:
+        """A number that changes whenever this process writes to the store."""
+        return self._version
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[URIRef] | None = None,
+        named_graphs: Sequence[URIRef] | None = None,
+        timeout: float | None = None,
+    ) -> QueryResult:
+        result = self._run(sparql, default_graphs, named_graphs)
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = [tuple(to_rdflib(solution[i]) for i in range(len(names))) for solution in result]
+            return SelectResult(names, rows)
+        graph = Graph()
+        for triple in result:
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate),
+                       to_rdflib(triple.object)))
+        return GraphResult(graph)
+
+    def _run(
+        self,
+        sparql: str,
+        default_graphs: Sequence[URIRef] | None,
+        named_graphs: Sequence[URIRef] | None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        try:
+            return self._store.query(
+                sparql,
+                use_default_graph_as_union=default_graphs is None,
+                default_graph=_named(default_graphs),
+                named_graphs=_named(named_graphs),
+            )
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store at {self.location}: {exc}") from exc
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot write the store at {self.location}: {exc}") from exc
+        self._version += 1
+
+    def graphs(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs()
+                      if isinstance(g, ox.NamedNode))
+
+    def has_graph(self, graph: URIRef) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(str(graph)))
+
+    def count(self, graph: URIRef | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        if not self.has_graph(graph):
+            return 0
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None,
+                                                              ox.NamedNode(str(graph))))
+
+    def is_empty(self) -> bool:
+        return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
+
+    def get_graph(self, graph: URIRef) -> Graph:
+        if not self.has_graph(graph):
+            raise UnknownGraphError(str(graph))
+        data = self._store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))
+        result = Graph()
+        result.parse(data=data, format="nt")
+        return result
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
+        parts = []
+        for iri, graph in graphs.items():
+            parts.append(f"DROP SILENT GRAPH <{iri}>")
+            parts.append(f"INSERT DATA {{ GRAPH <{iri}> {{\n{graph_as_ntriples(graph)}}} }}")
+        if parts:
+            self.update(" ;\n".join(parts))
+            for iri, graph in graphs.items():
+                if len(graph) == 0:
+                    # INSERT DATA of nothing leaves no graph; an empty graph still exists.
+                    self._store.add_graph(ox.NamedNode(str(iri)))
+
+    def drop_graphs(self, graphs: Sequence[URIRef]) -> None:
+        if graphs:
+            self.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def export(self, syntax: RdfSyntax, graph: URIRef | None = None) -> Iterator[bytes]:
+        if graph is not None and not self.has_graph(graph):
+            raise UnknownGraphError(str(graph))
+        if graph is None and not syntax.dataset:
+            def dump(out: _QueueWriter) -> None:
+                triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
+                                            use_default_graph_as_union=True)
+                triples.serialize(out, format=syntax.oxigraph)
+        else:
+            def dump(out: _QueueWriter) -> None:
+                source = None if graph is None else ox.NamedNode(str(graph))
+                self._store.dump(out, format=syntax.oxigraph, from_graph=source)
+        return _stream(dump)
+
+    def flush(self) -> None:
+        """Make every committed write durable on disk."""
+        self._store.flush()
+
+    def close(self) -> None:
+        store = getattr(self, "_store", None)
+        if store is not None:
+            store.flush()
+            del self._store
+            self._store = None  # type: ignore[assignment]
+
+
+def _stream(dump: object) -> Iterator[bytes]:
+    """Run *dump(writer)* in a thread and yield what it writes, in bounded memory."""
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        writer = _QueueWriter(chunks, stop)
+        try:
+            dump(writer)  # type: ignore[operator]
+            writer.flush()
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            while not stop.is_set():
+                try:
+                    chunks.put(None, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    try:
+        while (chunk := chunks.get()) is not None:
+            yield chunk
+        if failure and not isinstance(failure[0], BrokenPipeError):
+            raise StoreError(f"export failed: {failure[0]}") from failure[0]
+    finally:
+        stop.set()
+        thread.join(timeout=5)
