@@ -36,7 +36,8 @@ def test_every_supported_syntax_parses_to_the_same_triple(tmp_path: Path, name: 
 @pytest.mark.parametrize(
     ("name", "text", "line"),
     [
-        ("bad.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "open .\n', 3),
+        ("bad.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n'
+         'ex:d ex:e "open .\n', 3),
         ("bad.nt", "<http://a> <http://b> <http://c> .\n<http://a> <http://b> oops .\n", 2),
         ("bad.jsonld", '{"@id": "http://a",\n "http://b": [1,\n}', 3),
     ],

@@ -14,7 +14,8 @@ from ecograph.load import parse_file
 from ecograph.pipeline import load_sources
 from ecograph.store.embedded import OxigraphStore
 
-ONTOLOGY = """@prefix ex: <http://example.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ONTOLOGY = """@prefix ex: <http://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 ex:Hospital rdfs:subClassOf ex:Organisation ."""
 SHAPES = """@prefix ex: <http://example.org/> . @prefix sh: <http://www.w3.org/ns/shacl#> .
 ex:OrgShape a sh:NodeShape ; sh:targetClass ex:Organisation ;

@@ -37,8 +37,9 @@ def folder(tmp_path: Path) -> Path:
 def store() -> OxigraphStore:
     graph = Graph()
     thing = URIRef("http://example.org/thing")
-    graph.add((thing, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("A", lang="en")))
-    graph.add((thing, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("B", lang="ro")))
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    graph.add((thing, label, Literal("A", lang="en")))
+    graph.add((thing, label, Literal("B", lang="ro")))
     s = OxigraphStore(None)
     s.replace_graphs({URIRef("http://example.org/g"): graph})
     return s
