@@ -19,8 +19,8 @@ class Bundle:
     ontology_dir: Path
     data_dir: Path
 
-    def _read(self, files: list[Path], graph_iri: URIRef) -> Source:
-        if not files:
+    def _read(self, files: list[Path], graph_iri: URIRef, required: bool = True) -> Source:
+        if required and not files:
             raise InputError(f"no RDF files for <{graph_iri}> ({self.ontology_dir})")
         merged = Graph()
         for path in files:
@@ -35,7 +35,7 @@ class Bundle:
     def vocabularies(self) -> Source:
         """The SKOS vocabularies (``ontology/vocabularies/*.ttl``)."""
         return self._read(sorted((self.ontology_dir / "vocabularies").glob("*.ttl")),
-                          graphs.VOCABULARIES)
+                          graphs.VOCABULARIES, required=False)
 
     def shapes(self) -> Source:
         """All SHACL shapes (``ontology/shapes/*.ttl``)."""
