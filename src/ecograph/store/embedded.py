@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -10,12 +11,66 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ecograph.errors import QuerySyntaxError, StoreError, UnknownGraphError
-from ecograph.formats import RdfSyntax
-from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+from ecograph.errors import (
+    QuerySyntaxError,
+    StoreError,
+    UnknownGraphError,
+    UnsupportedFormatError,
+)
+from ecograph.formats import RESULTS_MEDIA_TYPES, RdfSyntax, syntax_for_media_type
+from ecograph.store.base import (
+    AskResult,
+    GraphResult,
+    QueryResult,
+    SelectResult,
+    SerializedResult,
+    Store,
+)
 from ecograph.terms import graph_as_ntriples, to_rdflib
 
 _CHUNK = 64 * 1024
+_RESULTS_FORMATS = {
+    RESULTS_MEDIA_TYPES["json"]: ox.QueryResultsFormat.JSON,
+    RESULTS_MEDIA_TYPES["xml"]: ox.QueryResultsFormat.XML,
+    RESULTS_MEDIA_TYPES["csv"]: ox.QueryResultsFormat.CSV,
+    RESULTS_MEDIA_TYPES["tsv"]: ox.QueryResultsFormat.TSV,
+}
+
+
+class _Enough(Exception):
+    """Raised by :class:`_LineCapWriter` once it holds the lines it was asked for."""
+
+
+class _LineCapWriter:
+    """Collect serialised lines up to *cap* after the header, then stop the serialiser.
+
+    TSV results and N-Triples hold one solution or triple per line (newlines inside
+    literals are escaped), so counting lines counts rows; stopping the writer stops the
+    lazy query evaluation behind it.
+    """
+
+    def __init__(self, cap: int, header_lines: int) -> None:
+        self.cap = cap + header_lines
+        self.lines = 0
+        self.buffer = bytearray()
+        self.truncated = False
+
+    def write(self, data: bytes) -> int:
+        count = data.count(b"\n")
+        if self.lines + count <= self.cap:
+            self.buffer += data
+            self.lines += count
+            return len(data)
+        end = -1
+        for _ in range(self.cap - self.lines):
+            end = data.index(b"\n", end + 1)
+        self.buffer += data[: end + 1]
+        self.lines = self.cap
+        self.truncated = True
+        raise _Enough
+
+    def flush(self) -> None:
+        """Nothing to flush: everything is in memory."""
 
 
 def _named(graphs: Sequence[URIRef] | None) -> list[ox.NamedNode] | None:
@@ -117,6 +172,60 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot write the store at {self.location}: {exc}") from exc
         self._version += 1
 
+    def query_serialized(
+        self,
+        sparql: str,
+        *,
+        results_type: str | None,
+        graph_type: str | None,
+        default_graphs: Sequence[URIRef] | None = None,
+        named_graphs: Sequence[URIRef] | None = None,
+        max_rows: int | None = None,
+        timeout: float | None = None,
+        base_iri: str | None = None,
+    ) -> SerializedResult:
+        """Serialise with Oxigraph's own writers; a row cap stops the evaluation early."""
+        try:
+            result = self._store.query(
+                sparql,
+                base_iri=base_iri,
+                use_default_graph_as_union=default_graphs is None,
+                default_graph=_named(default_graphs),
+                named_graphs=_named(named_graphs),
+            )
+            if isinstance(result, ox.QueryBoolean):
+                if results_type is None:
+                    raise UnsupportedFormatError("the query gives SPARQL results; no results "
+                                                 "media type was acceptable")
+                body = result.serialize(format=_results_format(results_type))
+                return SerializedResult(results_type, body, "ask", 1)
+            if isinstance(result, ox.QuerySolutions):
+                return _solutions(result, results_type, max_rows)
+            return _triples(result, graph_type, max_rows)
+        except SyntaxError as exc:
+            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"cannot read the store at {self.location}: {exc}") from exc
+
+    def serialize_graph(self, graph: URIRef | None, syntax: RdfSyntax) -> bytes:
+        """Return one named graph, or the store's own default graph (``None``), in *syntax*.
+
+        Raises ``UnknownGraphError`` for a named graph that is not in the store.
+        """
+        if graph is not None and not self.has_graph(graph):
+            raise UnknownGraphError(str(graph))
+        source = ox.DefaultGraph() if graph is None else ox.NamedNode(str(graph))
+        return self._store.dump(format=syntax.oxigraph, from_graph=source)
+
+    def dump_dataset(self, path: Path) -> None:
+        """Write every quad to *path* as N-Quads (a snapshot another store can load)."""
+        self._store.dump(str(path), format=ox.RdfFormat.N_QUADS)
+
+    def load_dataset(self, path: Path) -> None:
+        """Bulk-load the N-Quads file at *path* (made by :meth:`dump_dataset`)."""
+        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        self._version += 1
+
     def graphs(self) -> list[URIRef]:
         return sorted(URIRef(g.value) for g in self._store.named_graphs()
                       if isinstance(g, ox.NamedNode))
@@ -183,6 +292,56 @@ class OxigraphStore(Store):
             store.flush()
             del self._store
             self._store = None  # type: ignore[assignment]
+
+
+def _results_format(media_type: str) -> ox.QueryResultsFormat:
+    try:
+        return _RESULTS_FORMATS[media_type.split(";", 1)[0].strip()]
+    except KeyError:
+        raise UnsupportedFormatError(f"unknown SPARQL results media type {media_type!r}") from None
+
+
+def _solutions(result: ox.QuerySolutions, media_type: str | None,
+               max_rows: int | None) -> SerializedResult:
+    if media_type is None:
+        raise UnsupportedFormatError("the query gives SPARQL results; no results media type "
+                                     "was acceptable")
+    target = _results_format(media_type)
+    if max_rows is None:
+        body = result.serialize(format=target)
+        return SerializedResult(media_type, body, "select", -1)
+    writer = _LineCapWriter(max_rows, header_lines=1)
+    with contextlib.suppress(_Enough):
+        result.serialize(writer, format=ox.QueryResultsFormat.TSV)
+    tsv = bytes(writer.buffer)
+    rows = max(writer.lines - 1, 0)
+    if target != ox.QueryResultsFormat.TSV:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        body = parsed.serialize(format=target)
+    else:
+        body = tsv
+    return SerializedResult(media_type, body, "select", rows, writer.truncated)
+
+
+def _triples(result: ox.QueryTriples, media_type: str | None,
+             max_rows: int | None) -> SerializedResult:
+    if media_type is None:
+        raise UnsupportedFormatError("the query gives RDF triples; no RDF media type was "
+                                     "acceptable")
+    syntax = syntax_for_media_type(media_type)
+    if max_rows is None:
+        body = result.serialize(format=syntax.oxigraph)
+        return SerializedResult(syntax.media_type, body, "graph", -1)
+    writer = _LineCapWriter(max_rows, header_lines=0)
+    with contextlib.suppress(_Enough):
+        result.serialize(writer, format=ox.RdfFormat.N_TRIPLES)
+    ntriples = bytes(writer.buffer)
+    if syntax.oxigraph != ox.RdfFormat.N_TRIPLES:
+        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        body = ox.serialize(triples, format=syntax.oxigraph)
+    else:
+        body = ntriples
+    return SerializedResult(syntax.media_type, body, "graph", writer.lines, writer.truncated)
 
 
 def _stream(dump: object) -> Iterator[bytes]:
