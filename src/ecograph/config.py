@@ -37,6 +37,8 @@ class Settings:
     token: str | None = None
     writable: bool = False
     federation: bool = False
+    federation_allow: tuple[str, ...] = ()
+    query_workers: int = 0
 
     @property
     def ontology_dir(self) -> Path:
@@ -51,6 +53,16 @@ class Settings:
         return self.project / "queries"
 
 
+def flag(raw: str) -> bool:
+    """Read a yes/no environment value (``1``, ``true``, ``yes``, ``on`` are yes)."""
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+def word_list(raw: str) -> tuple[str, ...]:
+    """Read a comma-separated environment value."""
+    return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+
 #: Settings read from the environment: variable name → (field, type).
 ENVIRONMENT = {
     "ECOGRAPH_STORE": ("store", str),
@@ -59,6 +71,10 @@ ENVIRONMENT = {
     "ECOGRAPH_MAX_ROWS": ("max_rows", int),
     "ECOGRAPH_MAX_BODY_BYTES": ("max_body_bytes", int),
     "ECOGRAPH_TOKEN": ("token", str),
+    "ECOGRAPH_WRITABLE": ("writable", flag),
+    "ECOGRAPH_FEDERATION": ("federation", flag),
+    "ECOGRAPH_FEDERATION_ALLOW": ("federation_allow", word_list),
+    "ECOGRAPH_QUERY_WORKERS": ("query_workers", int),
 }
 
 
