@@ -27,7 +27,7 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ecograph.errors import StoreError, UnknownGraphError
+from ecograph.errors import InputError, StoreError, UnknownGraphError
 from ecograph.formats import RdfSyntax, syntax_by_name, syntax_for_media_type
 from ecograph.store.answers import QUERY_ACCEPT, AnswerError, media_type, parse_answer, parse_rdf
 from ecograph.store.base import AskResult, QueryResult, SelectResult, Store
@@ -230,7 +230,7 @@ class RemoteStore(Store):
             for target, data in graphs.items():
                 if len(data):
                     self._http.send("PUT", gsp, params={"graph": str(staging[target])},
-                                    content=lambda data=data: _chunks(graph_as_ntriples(data)),
+                                    content=lambda t=target, d=data: _chunks(_ntriples(t, d)),
                                     headers={"Content-Type": _NT}, idempotent=True,
                                     action=f"uploading <{target}> to a staging graph")
             moves = []
@@ -318,6 +318,14 @@ class RemoteStore(Store):
         self._http.close()
 
 
+def _ntriples(target: URIRef, data: Graph) -> str:
+    """The graph as N-Triples; a term rdflib cannot write is bad input, named as such."""
+    try:
+        return graph_as_ntriples(data)
+    except Exception as exc:  # rdflib raises a bare Exception for a malformed IRI
+        raise InputError(f"graph <{target}> cannot be written as N-Triples: {exc}") from exc
+
+
 def _chunks(text: str) -> Iterator[bytes]:
     data = text.encode("utf-8")
     for start in range(0, len(data), _CHUNK):
@@ -333,6 +341,6 @@ def _replace_request(graphs: Mapping[URIRef, Graph]) -> Iterator[bytes]:
             yield f"CREATE SILENT GRAPH {name}".encode()
             continue
         yield f"INSERT DATA {{ GRAPH {name} {{\n".encode()
-        yield from _chunks(graph_as_ntriples(data))
+        yield from _chunks(_ntriples(target, data))
         yield b"} }"
 
