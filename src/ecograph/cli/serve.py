@@ -1,0 +1,55 @@
+"""The ``serve`` command: run the SPARQL endpoint on a local address with uvicorn."""
+
+from __future__ import annotations
+
+import click
+
+from ecograph.cli.common import opened, reports_errors, settings_for, store_option
+from ecograph.config import Settings
+from ecograph.errors import InputError
+
+
+@click.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--writable", is_flag=True, default=None,
+              help="Allow SPARQL Update and Graph Store writes (needs --token) "
+              "[env ECOGRAPH_WRITABLE].")
+@click.option("--token", default=None, metavar="T",
+              help="Bearer token that writes must carry [env ECOGRAPH_TOKEN].")
+@click.option("--query-timeout", type=float, default=None, metavar="S",
+              help="Stop a query after S seconds (503) [env ECOGRAPH_QUERY_TIMEOUT; 30].")
+@click.option("--max-rows", type=int, default=None, metavar="N",
+              help="Return at most N rows or triples [env ECOGRAPH_MAX_ROWS; 100000].")
+@click.option("--workers", "query_workers", type=int, default=None, metavar="N",
+              help="Query worker processes [env ECOGRAPH_QUERY_WORKERS; one per CPU, 2-4].")
+@reports_errors
+def serve(store_location: str | None, host: str, port: int, writable: bool | None,
+          token: str | None, query_timeout: float | None, max_rows: int | None,
+          query_workers: int | None) -> None:
+    """Serve the SPARQL endpoint, Graph Store and query page at http://HOST:PORT/sparql.
+
+    An empty store is first loaded with the bundled data.
+    """
+    import uvicorn
+
+    from ecograph.web import create_app
+
+    base = settings_for(store_location)
+    settings = Settings(**{**base.__dict__, **{k: v for k, v in {
+        "writable": writable, "token": token, "query_timeout": query_timeout,
+        "max_rows": max_rows, "query_workers": query_workers}.items() if v is not None}})
+    if settings.query_timeout <= 0 or settings.max_rows < 0:
+        raise InputError("--query-timeout must be positive and --max-rows not negative")
+    if settings.store != ":memory:":
+        with opened(settings, autoload=True):
+            pass
+    app = create_app(settings)
+    click.echo(f"ecograph: serving {settings.store} at http://{host}:{port}/sparql "
+               f"({'writable' if settings.writable else 'read-only'})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+COMMANDS = [serve]

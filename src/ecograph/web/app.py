@@ -1,0 +1,80 @@
+"""The endpoint's FastAPI app: :func:`create_app` builds it, its lifespan opens the store.
+
+The store is opened when the app starts (never at import time), copied into the query
+workers' memory, and closed when the app stops.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from ecograph import __version__
+from ecograph.config import Settings
+from ecograph.errors import StoreError
+from ecograph.queries import catalogue
+from ecograph.store import open_store
+from ecograph.store.embedded import OxigraphStore
+from ecograph.web import errors
+from ecograph.web.cache import AnswerCache
+from ecograph.web.limits import BodyLimit
+from ecograph.web.pool import QueryPool
+from ecograph.web.routes import queries, sparql, store, system
+from ecograph.web.state import EndpointState
+
+HERE = Path(__file__).resolve().parent
+
+
+def worker_count(settings: Settings) -> int:
+    """The number of query workers: the setting, else one per CPU (2 to 4)."""
+    if settings.query_workers > 0:
+        return settings.query_workers
+    return min(max(os.cpu_count() or 2, 2), 4)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the endpoint for *settings*; the store opens when the app starts."""
+    if settings.writable and not settings.token:
+        raise StoreError("writes need a token: give --token or ECOGRAPH_TOKEN with --writable")
+    named = catalogue(settings.queries_dir) if settings.queries_dir.is_dir() else {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = open_store(settings.store)
+        if not isinstance(store, OxigraphStore):
+            store.close()
+            raise StoreError(f"ecograph serve needs an embedded store (a folder or :memory:); "
+                             f"{settings.store} is a remote endpoint already")
+        pool = QueryPool(store, worker_count(settings))
+        try:
+            await pool.start()
+            app.state.endpoint = EndpointState(settings, store, pool, AnswerCache(), named)
+            yield
+        finally:
+            await pool.close()
+            store.close()
+
+    app = FastAPI(title="ecograph SPARQL endpoint", version=__version__, lifespan=lifespan,
+                  description="SPARQL 1.1 Query, Update, Graph Store Protocol and named "
+                              "queries over the ecograph knowledge graph.")
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    errors.install(app)
+    app.include_router(sparql.router)
+    app.include_router(store.router)
+    queries.add_named_routes(app, named)
+    app.include_router(queries.router)
+    app.include_router(system.router)
+    app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(CORSMiddleware, allow_origins=["*"],
+                       allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                       allow_headers=["Accept", "Content-Type", "If-None-Match"],
+                       expose_headers=["ETag", "X-SPARQL-MaxRows", "Location"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,122 @@
+"""One error shape across the endpoint: JSON for programs, a readable page for browsers.
+
+Every error answer carries::
+
+    {"error": {"status": 400, "type": "QuerySyntaxError", "title": "Bad Request",
+               "message": "SPARQL syntax error: error at 1:25: …", "line": 1, "column": 25}}
+
+extra keys depending on the error (``limit`` for a limit hit, ``offered`` for a ``406``).
+A client whose ``Accept`` prefers ``text/html`` gets the same content as a page.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ecograph import errors
+from ecograph.web.negotiation import choose
+
+log = logging.getLogger("ecograph.web")
+
+#: The HTTP status of each ecograph error (most specific class first).
+STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
+    (errors.UnknownQueryError, 404),
+    (errors.UnknownGraphError, 404),
+    (errors.UnsupportedFormatError, 415),
+    (errors.InputError, 400),
+    (errors.ValidationFailedError, 422),
+    (errors.QueryTimeoutError, 503),
+    (errors.StoreError, 500),
+    (errors.EcographError, 500),
+)
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+class HTTPProblem(Exception):
+    """An error answer: status, message, extra JSON fields and headers."""
+
+    def __init__(self, status: int, message: str, *, type_: str | None = None,
+                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type_ or HTTPStatus(status).phrase.replace(" ", "")
+        self.headers = headers or {}
+        self.extra = extra
+
+
+def problem_for(exc: errors.EcographError) -> HTTPProblem:
+    """Return the HTTP answer for an ecograph error, with its position or limit if known."""
+    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
+    extra: dict[str, Any] = {}
+    if isinstance(exc, errors.QuerySyntaxError):
+        match = _POSITION.search(exc.message)
+        if match:
+            extra = {"line": int(match[1]), "column": int(match[2])}
+    if isinstance(exc, errors.QueryTimeoutError):
+        extra = {"limit": "query_timeout", "seconds": getattr(exc, "seconds", None)}
+    if isinstance(exc, errors.UnknownGraphError):
+        extra = {"graph": exc.graph}
+    return HTTPProblem(status, exc.message, type_=type(exc).__name__, **extra)
+
+
+def render(request: Request, problem: HTTPProblem) -> Response:
+    """Answer *problem* as JSON, or as an HTML page when the client prefers HTML."""
+    body = {"status": problem.status, "type": problem.type,
+            "title": HTTPStatus(problem.status).phrase, "message": problem.message,
+            **{k: v for k, v in problem.extra.items() if v is not None}}
+    headers = {"Vary": "Accept", **problem.headers}
+    wants = choose(request.headers.get("accept"), ("application/json", "text/html"))
+    if wants == "text/html" and request.method != "HEAD":
+        templates = getattr(request.app.state, "templates", None)
+        if templates is not None:
+            return templates.TemplateResponse(request, "error.html", {"error": body},
+                                              status_code=problem.status, headers=headers)
+        return HTMLResponse(f"<h1>{body['title']}</h1><p>{body['message']}</p>",
+                            status_code=problem.status, headers=headers)
+    return JSONResponse({"error": body}, status_code=problem.status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Make every error of *app* answer in the one shape."""
+
+    async def on_problem(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPProblem)
+        return render(request, exc)
+
+    async def on_ecograph(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, errors.EcographError)
+        return render(request, problem_for(exc))
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+        if exc.status_code == 404 and message == "Not Found":
+            message = f"nothing at {request.url.path}"
+        if exc.status_code == 405:
+            message = f"{request.method} is not allowed on {request.url.path}"
+        return render(request, HTTPProblem(exc.status_code, message,
+                                           headers=dict(exc.headers or {})))
+
+    async def on_validation(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        parts = [f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return render(request, HTTPProblem(400, "; ".join(parts) or "bad request"))
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error answering %s %s", request.method, request.url.path)
+        return render(request, HTTPProblem(500, f"internal error: {type(exc).__name__}"))
+
+    app.add_exception_handler(HTTPProblem, on_problem)
+    app.add_exception_handler(errors.EcographError, on_ecograph)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(Exception, on_crash)

@@ -1,0 +1,209 @@
+"""Query workers in their own processes, so a query past its time limit can be stopped.
+
+Oxigraph cannot interrupt a running query, and a thread cannot be killed. So each query
+runs in a worker process holding the dataset in memory (see :mod:`ecograph.web.worker`);
+at the deadline the parent kills that worker, answers ``503`` and starts a fresh one,
+while the other workers go on answering. Holding the working set in memory is also the
+fast path: the store on disk stays the durable copy every write goes to first.
+
+Writes are applied to the store on disk (committed and flushed), then logged; a worker
+replays the log entries it has not seen before it runs its next query, so every query
+that starts after a write returns sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from ecograph import errors
+from ecograph.store.embedded import OxigraphStore
+from ecograph.web import worker as worker_module
+from ecograph.web.worker import Job
+
+log = logging.getLogger("ecograph.web")
+
+_ERRORS: dict[str, type[errors.EcographError]] = {
+    cls.__name__: cls for cls in (errors.QuerySyntaxError, errors.UnknownGraphError,
+                                  errors.InputError, errors.StoreError)
+}
+
+
+class NotAcceptableError(errors.EcographError):
+    """The query's answer cannot be given in any type the client accepts."""
+
+
+class _Worker:
+    """One worker process and the pipe to it (blocking calls; run them in a thread)."""
+
+    def __init__(self, context: Any, snapshot: Path | None, version: int) -> None:
+        self.conn, child = context.Pipe()
+        self.process: BaseProcess = context.Process(
+            target=worker_module.serve, args=(child, str(snapshot or "")), daemon=True,
+            name="ecograph-query-worker")
+        self.process.start()
+        child.close()
+        self.version = version
+
+    def wait_ready(self) -> None:
+        reply = self.conn.recv()
+        if reply != ("ready",):
+            raise errors.StoreError(f"a query worker failed to start: {reply!r}")
+
+    def call(self, message: tuple[Any, ...]) -> Any:
+        self.conn.send(message)
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        with contextlib.suppress(Exception):
+            self.process.kill()
+            self.process.join(timeout=5)
+        with contextlib.suppress(Exception):
+            self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self.conn.send(("stop",))
+            self.process.join(timeout=2)
+        self.kill()
+
+
+class QueryPool:
+    """*size* worker processes answering queries over a copy of *store* held in memory."""
+
+    def __init__(self, store: OxigraphStore, size: int) -> None:
+        self.store = store
+        self.size = max(1, size)
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(["ecograph.web.worker"])
+        self._threads = ThreadPoolExecutor(max_workers=2 * self.size + 4,
+                                           thread_name_prefix="ecograph-pool")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._workers: set[_Worker] = set()
+        self._log: list[tuple[int, str]] = []
+        self._write_lock = asyncio.Lock()
+        self._tmp = tempfile.TemporaryDirectory(prefix="ecograph-snapshot-")
+        self._snapshot: tuple[int, Path] | None = None
+        self._closing = False
+        self.restarts = 0
+
+    @property
+    def version(self) -> int:
+        """The store's version: it changes with every write through this pool."""
+        return self.store.version
+
+    async def _run(self, func: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._threads, func, *args)
+
+    def _take_snapshot(self) -> Path:
+        version = self.store.version
+        if self._snapshot is None or self._snapshot[0] != version:
+            path = Path(self._tmp.name) / f"snapshot-{version}-{time.monotonic_ns()}.nq"
+            self.store.dump_dataset(path)
+            if self._snapshot is not None:
+                self._snapshot[1].unlink(missing_ok=True)
+            self._snapshot = (version, path)
+        return self._snapshot[1]
+
+    async def _spawn(self) -> _Worker:
+        async with self._write_lock:
+            snapshot = await self._run(self._take_snapshot)
+            version = self.store.version
+        worker = await self._run(_Worker, self._context, snapshot, version)
+        try:
+            await self._run(worker.wait_ready)
+        except BaseException:
+            await self._run(worker.kill)
+            raise
+        self._workers.add(worker)
+        return worker
+
+    async def start(self) -> None:
+        """Start every worker (each loads the snapshot) and wait until they are ready."""
+        for worker in await asyncio.gather(*(self._spawn() for _ in range(self.size))):
+            self._idle.put_nowait(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill *worker* and start another in the background."""
+        self._workers.discard(worker)
+        self.restarts += 1
+
+        async def renew() -> None:
+            await self._run(worker.kill)
+            if not self._closing:
+                self._idle.put_nowait(await self._spawn())
+
+        task = asyncio.get_running_loop().create_task(renew())
+        task.add_done_callback(lambda t: t.exception() and log.error(
+            "could not restart a query worker: %s", t.exception()))
+
+    async def _catch_up(self, worker: _Worker) -> None:
+        for version, update in list(self._log):
+            if version > worker.version:
+                reply = await self._run(worker.call, ("update", update))
+                if reply[0] != "ok":
+                    raise errors.StoreError(f"a query worker could not apply a write: {reply}")
+                worker.version = version
+
+    async def _call(self, message: tuple[Any, ...], timeout: float) -> Any:
+        worker = await self._idle.get()
+        try:
+            await self._catch_up(worker)
+            reply = await asyncio.wait_for(self._run(worker.call, message), timeout)
+        except TimeoutError:
+            self._replace(worker)
+            error = errors.QueryTimeoutError(
+                f"the query ran past the time limit of {timeout:g} s and was stopped "
+                "(setting query_timeout; the request parameter 'timeout' may lower it)")
+            error.seconds = timeout  # type: ignore[attr-defined]
+            raise error from None
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise errors.StoreError(f"a query worker stopped unexpectedly: {exc}") from exc
+        except BaseException:
+            self._replace(worker)
+            raise
+        self._idle.put_nowait(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        _, kind, message_text = reply
+        if kind == "NotAcceptable":
+            raise NotAcceptableError(message_text)
+        raise _ERRORS.get(kind, errors.StoreError)(message_text)
+
+    async def query(self, job: Job, timeout: float) -> Any:
+        """Run *job* in a worker; raises ``QueryTimeoutError`` past *timeout* seconds."""
+        return await self._call(("query", job), timeout)
+
+    async def graph(self, iri: str | None, media_type: str, timeout: float) -> bytes:
+        """Return a named graph (or the default graph, ``None``) serialised as *media_type*."""
+        return await self._call(("graph", iri, media_type), timeout)
+
+    async def write(self, update: str) -> int:
+        """Apply *update* to the store on disk, durably, then to the workers; new version."""
+        async with self._write_lock:
+            def commit() -> None:
+                self.store.update(update)
+                self.store.flush()
+            await self._run(commit)
+            version = self.store.version
+            self._log.append((version, update))
+            oldest = min((w.version for w in self._workers), default=version)
+            self._log = [(v, u) for v, u in self._log if v > oldest]
+            return version
+
+    async def close(self) -> None:
+        """Stop every worker and remove the snapshot."""
+        self._closing = True
+        await asyncio.gather(*(self._run(w.stop) for w in list(self._workers)))
+        self._workers.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._tmp.cleanup()

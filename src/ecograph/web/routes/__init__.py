@@ -1,0 +1,1 @@
+"""The endpoint's routes, one module per concern: sparql, store, queries, system."""
