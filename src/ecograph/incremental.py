@@ -1,0 +1,309 @@
+"""Incremental validation: validate only the focus nodes a change can affect, on their surroundings.
+
+Given a :class:`~ecograph.changes.ChangeSet`, :func:`validate_change`
+
+1. finds the focus nodes the change can affect: the changed subjects and objects, and
+   every node whose shapes reach a changed triple along their paths (walked backwards
+   in the store with SPARQL property paths, see :mod:`ecograph.shapereach`);
+2. builds an rdflib Graph of what validating them reads — the triples along the shapes'
+   paths, the types of every node met, the neighbourhood SPARQL constraints look at —
+   fetched from the store and with the change applied;
+3. validates those nodes there with :func:`ecograph.validate.validate` (``focus_nodes``).
+
+The result for those nodes is the one a full validation of the resulting state gives;
+every other node's result cannot change. Where that cannot be guaranteed — blank-node
+focus nodes, SHACL rules or SPARQL targets, a change to the class hierarchy — the
+whole resulting state is validated instead (``mode == "full"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDFS, SDO, SKOS
+from rdflib.term import Node
+
+from ecograph import graphs
+from ecograph.changes import ChangeSet, term_text
+from ecograph.shapereach import (
+    Access,
+    Alt,
+    Path,
+    Rep,
+    Seq,
+    ShapeReach,
+    Step,
+    reach_back,
+    sparql_path,
+)
+from ecograph.store.base import GraphResult, SelectResult, Store
+from ecograph.validate import ValidationReport, validate
+
+_BATCH = 300
+_LABELS = (RDFS.label, SKOS.prefLabel, SDO.name)
+
+
+class NeedsFullValidation(Exception):
+    """Internal: the incremental path cannot guarantee the full result here."""
+
+
+@dataclass
+class ChangeValidation:
+    """The report for a change, which nodes it covers, and how it was obtained."""
+
+    report: ValidationReport
+    focus_nodes: list[Node]
+    mode: str  # "incremental", "full" or "empty"
+    reason: str = ""
+
+
+class _View:
+    """The data graphs of the store with a change applied, read through SPARQL."""
+
+    def __init__(self, store: Store, change: ChangeSet) -> None:
+        self.store = store
+        self.data_graphs = [g for g in store.graphs() if g not in graphs.SYSTEM_GRAPHS]
+        self.added = Graph()
+        for s, p, o, g in change.additions:
+            if g not in graphs.SYSTEM_GRAPHS:
+                self.added.add((s, p, o))
+        self.removed: set[tuple[Node, Node, Node]] = set()
+        gone = {(s, p, o) for s, p, o, _g in change.removals} - set(self.added)
+        if gone:
+            kept = self._still_held(gone, change)
+            self.removed = gone - kept
+
+    def _still_held(self, triples: set[tuple[Node, Node, Node]], change: ChangeSet
+                    ) -> set[tuple[Node, Node, Node]]:
+        """Triples of *triples* that another, untouched graph still holds."""
+        removed_quads = {q for q in change.removals}
+        kept = set()
+        plain = [t for t in triples if not any(isinstance(x, BNode) for x in t)]
+        for start in range(0, len(plain), _BATCH):
+            rows = " ".join(f"({_n3(s)} {_n3(p)} {_n3(o)})" for s, p, o in
+                            plain[start:start + _BATCH])
+            result = self.store.query("SELECT ?s ?p ?o ?g WHERE { VALUES (?s ?p ?o) { " + rows
+                                      + " } GRAPH ?g { ?s ?p ?o } }")
+            assert isinstance(result, SelectResult)
+            for s, p, o, g in result.rows:
+                if g not in graphs.SYSTEM_GRAPHS and (s, p, o, g) not in removed_quads:
+                    kept.add((s, p, o))
+        return kept
+
+    def construct(self, template: str, where: str, nodes: Sequence[Node]) -> Graph:
+        """Run ``CONSTRUCT {template} WHERE {VALUES ?n {…} where}`` on the changed data."""
+        result = Graph()
+        todo = [n for n in nodes]
+        if any(isinstance(n, BNode) for n in todo):
+            raise NeedsFullValidation("the change reaches blank nodes")
+        for start in range(0, len(todo), _BATCH):
+            values = " ".join(_n3(n) for n in todo[start:start + _BATCH])
+            query = f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?n {{ {values} }} {where} }}"
+            if self.data_graphs:
+                answer = self.store.query(query, default_graphs=self.data_graphs)
+                assert isinstance(answer, GraphResult)
+                result += answer.graph
+            local = self.added.query(query)
+            for triple in local:
+                result.add(triple)  # type: ignore[arg-type]
+        for triple in self.removed:
+            result.remove(triple)
+        return result
+
+    def follow(self, path: Path, nodes: set[Node]) -> tuple[Graph, set[Node]]:
+        """The triples along *path* from *nodes*, and the nodes it reaches."""
+        found = Graph()
+        if not nodes:
+            return found, set()
+        if isinstance(path, Step):
+            sources = sorted(n for n in nodes if path.inverse or not isinstance(n, Literal))
+            if path.inverse:
+                triples = self.construct(f"?m <{path.iri}> ?n", f"?m <{path.iri}> ?n", sources)
+                return triples, set(triples.subjects())
+            triples = self.construct(f"?n <{path.iri}> ?m", f"?n <{path.iri}> ?m", sources)
+            return triples, set(triples.objects())
+        if isinstance(path, Seq):
+            frontier = nodes
+            for item in path.items:
+                part, frontier = self.follow(item, frontier)
+                found += part
+            return found, frontier
+        if isinstance(path, Alt):
+            reached: set[Node] = set()
+            for item in path.items:
+                part, ends = self.follow(item, nodes)
+                found += part
+                reached |= ends
+            return found, reached
+        reached = set(nodes) if path.kind in "*?" else set()
+        frontier, seen = set(nodes), set(nodes)
+        while frontier:
+            part, ends = self.follow(path.item, frontier)
+            found += part
+            reached |= ends
+            if path.kind == "?":
+                break
+            frontier = ends - seen
+            seen |= ends
+        return found, reached
+
+    def back(self, prefix: tuple[Path, ...], anchors: set[Node]) -> set[Node]:
+        """Nodes that reach one of *anchors* through *prefix* (itself when empty)."""
+        if not prefix:
+            return set(anchors)
+        text = sparql_path(Seq(prefix))
+        found: set[Node] = set()
+        graph = self.construct("?x <urn:ecograph:reaches> ?n", f"?x {text} ?n",
+                               sorted(anchors, key=str))
+        found.update(graph.subjects())
+        return found
+
+    def around(self, nodes: set[Node], predicates: frozenset[URIRef] | None, hops: int
+               ) -> tuple[Graph, set[Node]]:
+        """Triples with *predicates* (None: any) within *hops* of *nodes*, both directions."""
+        found = Graph()
+        frontier, seen = set(nodes), set(nodes)
+        test = "" if predicates is None else \
+            "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in sorted(predicates)) + "))"
+        for _ in range(hops):
+            sources = sorted((n for n in frontier), key=str)
+            out = self.construct("?n ?p ?m", f"?n ?p ?m {test}",
+                                 [n for n in sources if not isinstance(n, Literal)])
+            inc = self.construct("?m ?p ?n", f"?m ?p ?n {test}", sources)
+            found += out
+            found += inc
+            reached = set(out.objects()) | set(inc.subjects())
+            frontier = reached - seen
+            seen |= reached
+            if not frontier:
+                break
+        return found, seen
+
+
+def affected_nodes(view: _View, change: ChangeSet, reach: ShapeReach) -> set[Node]:
+    """The focus nodes whose validation result the change can alter."""
+    nodes = set(change.nodes())
+    triples = {(s, p, o) for s, p, o, _g in change.additions | change.removals}
+    wanted: dict[tuple[Path, ...], set[Node]] = {}
+    for access in reach.accesses:
+        for s, p, o in triples:
+            for prefix, anchor in _hits(access, p):  # type: ignore[arg-type]
+                wanted.setdefault(prefix, set()).add(s if anchor == "s" else o)
+            if isinstance(access.what, tuple):
+                _kind, predicates, hops = access.what
+                if predicates is None or p in predicates:
+                    _, near = view.around({s, o}, predicates, hops)
+                    wanted.setdefault(access.position, set()).update(near)
+    for prefix, anchors in wanted.items():
+        nodes |= view.back(prefix, anchors)
+    return {n for n in nodes if not isinstance(n, Literal)}
+
+
+def _hits(access: Access, predicate: URIRef) -> list[tuple[tuple[Path, ...], str]]:
+    if access.what == "any":
+        return [(access.position, "s")]
+    if isinstance(access.what, Step | Seq | Alt | Rep):
+        return [((*access.position, *prefix), anchor)
+                for prefix, anchor in reach_back(access.what, predicate)]
+    return []
+
+
+def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
+    """What validating *focus* reads, from the changed data."""
+    data = Graph()
+    at: dict[tuple[Path, ...], set[Node]] = {(): set(focus)}
+    touched: set[Node] = set(focus)
+
+    def nodes_at(position: tuple[Path, ...]) -> set[Node]:
+        if position not in at:
+            parent = nodes_at(position[:-1])
+            part, ends = view.follow(position[-1], parent)
+            data.__iadd__(part)
+            at[position] = ends
+            touched.update(ends)
+        return at[position]
+
+    for access in sorted(reach.accesses, key=lambda a: len(a.position)):
+        here = nodes_at(access.position)
+        if access.what == "any":
+            part = view.construct("?n ?p ?m", "?n ?p ?m",
+                                  sorted((n for n in here if not isinstance(n, Literal)),
+                                         key=str))
+            data += part
+            touched.update(part.objects())
+        elif isinstance(access.what, tuple):
+            _kind, predicates, hops = access.what
+            part, near = view.around(here, predicates, hops)
+            data += part
+            touched |= near
+        else:
+            part, ends = view.follow(access.what, here)  # type: ignore[arg-type]
+            data += part
+            touched |= ends
+    subjects = sorted((n for n in touched if not isinstance(n, Literal)), key=str)
+    data += view.construct("?n a ?t", "?n a ?t", subjects)
+    wanted = ", ".join(f"<{p}>" for p in _LABELS)
+    data += view.construct("?n ?p ?l", f"?n ?p ?l FILTER(?p IN ({wanted}))",
+                           sorted(focus, key=str))
+    return data
+
+
+def validate_change(store: Store, change: ChangeSet, shapes: Graph, schema: Graph | None,
+                    reach: ShapeReach | None = None) -> ChangeValidation:
+    """Validate the state *change* would leave, for the nodes it can affect.
+
+    Raises nothing for non-conformance (see :class:`ChangeValidation`); store errors
+    propagate as ``StoreError``.
+    """
+    reach = reach or ShapeReach.of(shapes)
+    if change.is_empty():
+        return ChangeValidation(ValidationReport(focus_count=0), [], "empty")
+    try:
+        if reach.unsupported:
+            raise NeedsFullValidation(reach.unsupported)
+        if any(q[1] in (RDFS.subClassOf, RDFS.subPropertyOf)
+               for q in change.additions | change.removals):
+            raise NeedsFullValidation("the change alters the class hierarchy")
+        view = _View(store, change)
+        focus = affected_nodes(view, change, reach)
+        if any(isinstance(n, BNode) for n in focus):
+            raise NeedsFullValidation("a focus node is a blank node")
+        data = surroundings(view, focus, reach)
+    except NeedsFullValidation as why:
+        return full_validation(store, change, shapes, schema, str(why))
+    ordered = sorted(focus, key=str)
+    report = validate(data, shapes, schema, focus_nodes=ordered)
+    return ChangeValidation(report, ordered, "incremental")
+
+
+def resulting_state(store: Store, change: ChangeSet) -> Graph:
+    """The union of the data graphs once *change* is applied (for full validation)."""
+    data = Graph()
+    for iri in store.graphs():
+        if iri in graphs.SYSTEM_GRAPHS:
+            continue
+        result = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        assert isinstance(result, GraphResult)
+        data += result.graph
+    view_added = {(s, p, o) for s, p, o, g in change.additions if g not in graphs.SYSTEM_GRAPHS}
+    gone = {(s, p, o) for s, p, o, _g in change.removals} - view_added
+    if gone:
+        held = _View(store, ChangeSet(removals=set(change.removals)))
+        for triple in held.removed:
+            data.remove(triple)
+    for triple in view_added:
+        data.add(triple)
+    return data
+
+
+def full_validation(store: Store, change: ChangeSet, shapes: Graph, schema: Graph | None,
+                    reason: str = "") -> ChangeValidation:
+    """Validate the whole resulting state (the reference the incremental path must equal)."""
+    report = validate(resulting_state(store, change), shapes, schema)
+    return ChangeValidation(report, [], "full", reason)
+
+
+def _n3(term: Node) -> str:
+    return term_text(term)
