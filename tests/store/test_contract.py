@@ -63,9 +63,9 @@ def test_replaced_graphs_are_listed_sorted_and_counted(filled: Store) -> None:
 
 
 def test_the_default_graph_is_the_union_of_the_named_graphs(filled: Store) -> None:
-    result = filled.query(f"SELECT ?name WHERE {{ ?s <{NAME}> ?name }} ORDER BY ?name")
+    result = filled.query(f"SELECT ?name WHERE {{ ?s <{NAME}> ?name }}")
     assert isinstance(result, SelectResult)
-    names = [str(row[0]) for row in result.rows]
+    names = sorted(str(row[0]) for row in result.rows)  # plain vs tagged order is open
     assert names == sorted(["one 0", "one 1", "one 2", "Iași", "two 0", "two 1"])
 
 

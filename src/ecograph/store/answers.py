@@ -21,8 +21,20 @@ from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResul
 JSON_RESULTS = "application/sparql-results+json"
 XML_RESULTS = "application/sparql-results+xml"
 #: What a query asks for: JSON results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
-QUERY_ACCEPT = (f"{JSON_RESULTS}, application/n-triples;q=0.9, {XML_RESULTS};q=0.8, "
-                "text/turtle;q=0.7")
+#: (Virtuoso answers a CONSTRUCT as a results table when results are acceptable, so the
+#: form picks the Accept header; an unknown form accepts both.)
+RESULTS_ACCEPT = f"{JSON_RESULTS}, {XML_RESULTS};q=0.8"
+RDF_ACCEPT = "application/n-triples, text/turtle;q=0.8, application/rdf+xml;q=0.5"
+QUERY_ACCEPT = f"{RESULTS_ACCEPT}, application/n-triples;q=0.9, text/turtle;q=0.7"
+
+
+def accept_for(form: str | None) -> str:
+    """The Accept header for a query of *form* (see :func:`sparql_text.query_form`)."""
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return RDF_ACCEPT
+    if form in ("SELECT", "ASK"):
+        return RESULTS_ACCEPT
+    return QUERY_ACCEPT
 _PLAIN = (str(XSD.string), str(RDF.langString))
 
 

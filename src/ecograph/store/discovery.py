@@ -43,6 +43,9 @@ class Endpoints:
     family: str = "generic"
     found: dict[str, str] = field(default_factory=dict)
     features: frozenset[str] = frozenset()
+    #: Upload through Graph Store staging graphs by default (the server's INSERT DATA
+    #: refuses blank nodes: Virtuoso).
+    staged_upload: bool = False
 
 
 def family_of(server_header: str, headers_seen: set[str], path: str) -> str:
@@ -87,7 +90,7 @@ def layout(family: str, query_url: str, authenticated: bool = False,
 
 def describe(http: SparqlHttp, query_url: str) -> tuple[dict[str, str], Graph | None]:
     """GET the query endpoint without a query: the headers and the service description."""
-    accept = "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8, */*;q=0.1"
+    accept = "text/turtle"  # Virtuoso answers a wider Accept with an empty document
     with http.stream("GET", query_url, action="reading the service description",
                      idempotent=True, ok=range(300, 600),
                      headers={"Accept": accept}) as response:
@@ -135,7 +138,10 @@ def discover(http: SparqlHttp, query_url: str, *, update: str | None = None,
     if gsp is None and known_gsp:
         gsp, found["gsp"] = known_gsp, how
     if union == "auto":
-        if family == "oxigraph":
+        if family == "virtuoso":
+            union, found["union"] = "explicit", ("Virtuoso: its union default graph also "
+                                                 "holds its own system graphs")
+        elif family == "oxigraph":
             union, found["union"] = "param", "Oxigraph's union-default-graph parameter"
         elif "UnionDefaultGraph" in features:
             union, found["union"] = "server", "service description (sd:UnionDefaultGraph)"
@@ -143,7 +149,8 @@ def discover(http: SparqlHttp, query_url: str, *, update: str | None = None,
             union, found["union"] = "explicit", "default: list the graphs in each query"
     else:
         found["union"] = "ECOGRAPH_REMOTE_UNION or option"
-    return Endpoints(query_url, update, gsp, union, server, family, found, frozenset(features))
+    return Endpoints(query_url, update, gsp, union, server, family, found, frozenset(features),
+                     staged_upload=family == "virtuoso" and gsp is not None)
 
 
 def _given(value: str | None, variable: str, key: str, found: dict[str, str]) -> str | None:

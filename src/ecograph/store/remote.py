@@ -29,7 +29,7 @@ from rdflib import Graph, URIRef
 
 from ecograph.errors import InputError, StoreError, UnknownGraphError
 from ecograph.formats import RdfSyntax, syntax_by_name, syntax_for_media_type
-from ecograph.store.answers import QUERY_ACCEPT, AnswerError, media_type, parse_answer, parse_rdf
+from ecograph.store.answers import AnswerError, accept_for, media_type, parse_answer, parse_rdf
 from ecograph.store.base import AskResult, QueryResult, SelectResult, Store
 from ecograph.store.discovery import Endpoints, discover
 from ecograph.store.protocol import (
@@ -41,7 +41,7 @@ from ecograph.store.protocol import (
     redact,
     server_message,
 )
-from ecograph.store.sparql_text import declares_dataset, iri
+from ecograph.store.sparql_text import declares_dataset, iri, query_form
 from ecograph.terms import graph_as_ntriples
 
 STAGING = "urn:ecograph:staging:"
@@ -101,9 +101,10 @@ class RemoteStore(Store):
 
     def _ask(self, url: str, form: dict[str, object], *, timeout: float | None = None,
              action: str = "query") -> QueryResult:
+        accept = accept_for(query_form(str(form["query"])))
         response = self._http.send("POST", url, data=form, action=action, idempotent=True,
                                    query_error=True, timeout=timeout,
-                                   headers={"Accept": QUERY_ACCEPT})
+                                   headers={"Accept": accept})
         try:
             return parse_answer(response.content, response.headers.get("content-type"))
         except AnswerError as exc:
@@ -186,9 +187,9 @@ class RemoteStore(Store):
     # -- writes ----------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
-        self._update(lambda: sparql.encode("utf-8"), "update", user=True)
+        self._update(Body([sparql]), "update", user=True)
 
-    def _update(self, body: object, action: str, *, user: bool = False) -> None:
+    def _update(self, body: Body, action: str, *, user: bool = False) -> None:
         url = self.endpoints.update
         if url is None:
             raise UnsupportedOperationError(
@@ -196,12 +197,13 @@ class RemoteStore(Store):
                 "set ECOGRAPH_UPDATE_URL (ecograph doctor shows what the server offers)")
         self._http.send("POST", url, content=body, action=action, idempotent=False,
                         query_error=user,
-                        headers={"Content-Type": "application/sparql-update; charset=utf-8"})
+                        headers={"Content-Type": "application/sparql-update; charset=utf-8",
+                                 "Content-Length": str(body.length)})
 
     def drop_graphs(self, graphs: Sequence[URIRef]) -> None:
         if graphs:
             text = " ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in graphs)
-            self._update(lambda: text.encode("utf-8"), "dropping graphs")
+            self._update(Body([text]), "dropping graphs")
 
     def replace_graphs(self, graphs: Mapping[URIRef, Graph]) -> None:
         if not graphs:
@@ -211,11 +213,12 @@ class RemoteStore(Store):
         total = sum(len(g) for g in graphs.values())
         way = self._upload
         if way == "auto":
-            way = "gsp" if total > GSP_THRESHOLD and self.endpoints.gsp else "update"
+            staged = total > GSP_THRESHOLD or self.endpoints.staged_upload
+            way = "gsp" if staged and self.endpoints.gsp else "update"
         if way == "gsp":
             self._replace_staged(graphs)
         else:
-            self._update(lambda: _replace_request(graphs), "replacing graphs "
+            self._update(_replace_request(graphs), "replacing graphs "
                          + ", ".join(f"<{g}>" for g in graphs))
 
     def _replace_staged(self, graphs: Mapping[URIRef, Graph]) -> None:
@@ -229,9 +232,11 @@ class RemoteStore(Store):
         try:
             for target, data in graphs.items():
                 if len(data):
+                    body = Body([_ntriples(target, data)])
                     self._http.send("PUT", gsp, params={"graph": str(staging[target])},
-                                    content=lambda t=target, d=data: _chunks(_ntriples(t, d)),
-                                    headers={"Content-Type": _NT}, idempotent=True,
+                                    content=body, idempotent=True,
+                                    headers={"Content-Type": _NT,
+                                             "Content-Length": str(body.length)},
                                     action=f"uploading <{target}> to a staging graph")
             moves = []
             for target, data in graphs.items():
@@ -239,7 +244,7 @@ class RemoteStore(Store):
                 moves.append(f"MOVE SILENT {iri(staging[target])} TO {iri(target)}" if len(data)
                              else f"CREATE SILENT GRAPH {iri(target)}")
             text = " ;\n".join(moves)
-            self._update(lambda: text.encode("utf-8"), "moving staged graphs into place")
+            self._update(Body([text]), "moving staged graphs into place")
         except BaseException:
             self._forget(staging.values())
             raise
@@ -248,7 +253,7 @@ class RemoteStore(Store):
         """Drop staging graphs after a failure, best effort (the first error matters)."""
         text = " ;\n".join(f"DROP SILENT GRAPH {iri(g)}" for g in graphs)
         with contextlib.suppress(StoreError):
-            self._update(lambda: text.encode("utf-8"), "dropping staging graphs")
+            self._update(Body([text]), "dropping staging graphs")
 
     # -- dumps -----------------------------------------------------------------------------
 
@@ -326,21 +331,31 @@ def _ntriples(target: URIRef, data: Graph) -> str:
         raise InputError(f"graph <{target}> cannot be written as N-Triples: {exc}") from exc
 
 
-def _chunks(text: str) -> Iterator[bytes]:
-    data = text.encode("utf-8")
-    for start in range(0, len(data), _CHUNK):
-        yield data[start:start + _CHUNK]
+class Body:
+    """A request body held as parts: sent with its length, never chunked, and re-sendable.
+
+    Virtuoso 7.2 answers 200 to a chunked update request without running it, so every
+    body ecograph sends carries a ``Content-Length``; the parts are still sent one by
+    one, never joined into one copy.
+    """
+
+    def __init__(self, parts: Sequence[bytes | str]) -> None:
+        self.parts = [p.encode("utf-8") if isinstance(p, str) else p for p in parts]
+        self.length = sum(len(p) for p in self.parts)
+
+    def __call__(self) -> Iterator[bytes]:
+        return iter(self.parts)
 
 
-def _replace_request(graphs: Mapping[URIRef, Graph]) -> Iterator[bytes]:
-    """One update replacing every graph, streamed graph by graph."""
+def _replace_request(graphs: Mapping[URIRef, Graph]) -> Body:
+    """One update replacing every graph."""
+    parts: list[bytes | str] = []
     for number, (target, data) in enumerate(graphs.items()):
         name = iri(target)
-        yield f"{' ;' if number else ''}\nDROP SILENT GRAPH {name} ;\n".encode()
+        parts.append(f"{' ;' if number else ''}\nDROP SILENT GRAPH {name} ;\n")
         if not len(data):
-            yield f"CREATE SILENT GRAPH {name}".encode()
+            parts.append(f"CREATE SILENT GRAPH {name}")
             continue
-        yield f"INSERT DATA {{ GRAPH {name} {{\n".encode()
-        yield from _chunks(_ntriples(target, data))
-        yield b"} }"
+        parts += [f"INSERT DATA {{ GRAPH {name} {{\n", _ntriples(target, data), "} }"]
+    return Body(parts)
 

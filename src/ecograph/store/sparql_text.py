@@ -17,7 +17,8 @@ _TOKENS = re.compile(
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n]*"
-    r"|(?P<from>\bFROM\b)",
+    r"|(?P<from>\bFROM\b)"
+    r"|(?P<form>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)",
     re.IGNORECASE,
 )
 
@@ -43,3 +44,15 @@ def declares_dataset(sparql: str) -> bool:
     False
     """
     return any(m.group("from") for m in _TOKENS.finditer(sparql))
+
+
+def query_form(sparql: str) -> str | None:
+    """The form of a query: ``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE`` (``None``: unknown).
+
+    >>> query_form("PREFIX s: <http://x/select#> CONSTRUCT WHERE { ?s ?p 'SELECT' }")
+    'CONSTRUCT'
+    """
+    for match in _TOKENS.finditer(sparql):
+        if match.group("form"):
+            return match.group("form").upper()
+    return None
