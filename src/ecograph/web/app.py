@@ -26,7 +26,7 @@ from ecograph.web import errors
 from ecograph.web.cache import AnswerCache
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
-from ecograph.web.routes import queries, sparql, store, system
+from ecograph.web.routes import linked_data, queries, sparql, store, system
 from ecograph.web.state import EndpointState
 
 HERE = Path(__file__).resolve().parent
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     queries.add_named_routes(app, named)
     app.include_router(queries.router)
     app.include_router(system.router)
+    app.include_router(linked_data.router)
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(CORSMiddleware, allow_origins=["*"],
                        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
