@@ -22,8 +22,9 @@ from ecograph.web.sparql_text import tokens
 
 QUERY_PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri"})
 UPDATE_PARAMS = frozenset({"update", "using-graph-uri", "using-named-graph-uri"})
-#: Parameters ecograph adds: the answer's format, and lower limits for this request.
-EXTRA_PARAMS = frozenset({"format", "output", "timeout", "max-rows"})
+#: Parameters ecograph adds: the answer's format (``format``, or ``output``/``results`` as
+#: SPARQLWrapper and other clients send it), and lower limits for this request.
+EXTRA_PARAMS = frozenset({"format", "output", "results", "timeout", "max-rows"})
 KNOWN_PARAMS = QUERY_PARAMS | UPDATE_PARAMS | EXTRA_PARAMS
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -86,7 +87,7 @@ def _params(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
     if unknown:
         raise HTTPProblem(400, f"unknown parameter(s): {', '.join(unknown)}; the endpoint "
                                f"takes {', '.join(sorted(KNOWN_PARAMS))}", type_="BadParameter")
-    for name in ("query", "update", "format", "output", "timeout", "max-rows"):
+    for name in ("query", "update", "format", "output", "results", "timeout", "max-rows"):
         if len(params.get(name, [])) > 1:
             raise HTTPProblem(400, f"the parameter {name!r} was given "
                                    f"{len(params[name])} times; give it once",
@@ -131,7 +132,7 @@ def _operation(params: dict[str, list[str]], method: str) -> Operation:
     if "query" in params and "update" in params:
         raise HTTPProblem(400, "a request carries either a query or an update, not both",
                           type_="BadParameter")
-    fmt = (params.get("format") or params.get("output") or [None])[0]
+    fmt = (params.get("format") or params.get("output") or params.get("results") or [None])[0]
     if "update" in params:
         if method == "GET":
             raise HTTPProblem(400, "an update must be sent with POST (SPARQL 1.1 Protocol "

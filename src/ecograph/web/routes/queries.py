@@ -53,8 +53,8 @@ async def run_named(request: Request, name: str) -> Response:
     limits = Limits()
     if "timeout" in extra or "max-rows" in extra:
         limits = read_limits({k: [v] for k, v in extra.items()})
-    return await answer_query(request, state, text,
-                              fmt=extra.get("format") or extra.get("output"), limits=limits)
+    fmt = extra.get("format") or extra.get("output") or extra.get("results")
+    return await answer_query(request, state, text, fmt=fmt, limits=limits)
 
 
 @router.get("/queries/{name}", summary="Run a named query", include_in_schema=False)
