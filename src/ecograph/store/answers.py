@@ -104,8 +104,9 @@ def parse_rdf(body: bytes, content_type: str) -> Graph:
     """An RDF answer (N-Triples, Turtle, RDF/XML, JSON-LD…) → an rdflib Graph."""
     try:
         syntax = syntax_for_media_type(content_type)
-    except UnsupportedFormatError as exc:
-        raise AnswerError(str(exc)) from exc
+    except UnsupportedFormatError:
+        raise AnswerError(f"answered {media_type(content_type) or 'no content type'} "
+                          "instead of RDF") from None
     graph = Graph()
     try:
         graph.parse(data=body, format=syntax.rdflib_format)

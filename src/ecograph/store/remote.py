@@ -135,12 +135,14 @@ class RemoteStore(Store):
     def _select(self, sparql: str) -> list[tuple]:
         """Run an internal query on the server's own dataset (no union, no dataset)."""
         result = self._ask(self.query_url, {"query": sparql}, action="query")
-        assert isinstance(result, SelectResult)
+        if not isinstance(result, SelectResult):
+            raise RemoteError(self.query_url, "query", f"a SELECT query got {_kind(result)}")
         return result.rows
 
     def _boolean(self, sparql: str) -> bool:
         result = self._ask(self.query_url, {"query": sparql}, action="query")
-        assert isinstance(result, AskResult)
+        if not isinstance(result, AskResult):
+            raise RemoteError(self.query_url, "query", f"an ASK query got {_kind(result)}")
         return result.value
 
     def graphs(self) -> list[URIRef]:
@@ -329,6 +331,11 @@ def _ntriples(target: URIRef, data: Graph) -> str:
         return graph_as_ntriples(data)
     except Exception as exc:  # rdflib raises a bare Exception for a malformed IRI
         raise InputError(f"graph <{target}> cannot be written as N-Triples: {exc}") from exc
+
+
+def _kind(result: QueryResult) -> str:
+    return {SelectResult: "a results table", AskResult: "a boolean"}.get(
+        type(result), "RDF triples")
 
 
 class Body:
