@@ -8,10 +8,12 @@ N-Triples by negotiation) or, for a browser, shows the query page.
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from ecograph.errors import QuerySyntaxError
 from ecograph.namespaces import sparql_prologue
 from ecograph.web.answers import answer_query, check_remote_calls, labelled, offered_error
 from ecograph.web.auth import require_writer
@@ -31,6 +33,7 @@ DESCRIPTION_OFFERS = ("text/turtle", "application/rdf+xml", "application/ld+json
                       "application/n-triples", "text/html")
 _RDFLIB = {"text/turtle": "turtle", "application/rdf+xml": "xml",
            "application/ld+json": "json-ld", "application/n-triples": "nt"}
+_POSITION = re.compile(r"error at (\d+):(\d+)")
 _SIZES = ("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
 
 
@@ -85,7 +88,12 @@ async def run_update(request: Request, state: EndpointState, operation: Operatio
         text = add_using(text, list(operation.default_graphs), list(operation.named_graphs))
     check_remote_calls(text, state.settings)
     text = f"BASE <{Urls.of(request).sparql()}>\n{text}"
-    await apply_change(state.pool, UpdateChange(text))
+    try:
+        await apply_change(state.pool, UpdateChange(text))
+    except QuerySyntaxError as exc:
+        # Report the position in the client's text, not in ours with its BASE line.
+        raise QuerySyntaxError(_POSITION.sub(
+            lambda m: f"error at {int(m[1]) - 1}:{m[2]}", exc.message, count=1)) from None
     return Response(status_code=204)
 
 
