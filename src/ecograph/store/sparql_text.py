@@ -9,7 +9,8 @@ from rdflib import URIRef
 from ecograph.errors import InputError
 
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-# Strings, IRIs and comments first, so a FROM inside them is skipped; then the keyword.
+# Strings, IRIs and comments first, so a FROM inside them is skipped; then the keywords,
+# not when part of a prefixed name (``ask:x``) or a variable (``?from``).
 _TOKENS = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
@@ -17,8 +18,8 @@ _TOKENS = re.compile(
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
     r"|#[^\n]*"
-    r"|(?P<from>\bFROM\b)"
-    r"|(?P<form>\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE)\b)",
+    r"|(?P<from>(?<![\w:?$.-])FROM(?![\w:.-]))"
+    r"|(?P<form>(?<![\w:?$.-])(?:SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:.-]))",
     re.IGNORECASE,
 )
 
