@@ -98,6 +98,13 @@ def _metadata(store: Store, graphs: Sequence[URIRef]) -> Graph:
     for g, p, o in _rows(store, f"SELECT DISTINCT ?g ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
                                 f"VALUES ?p {{ {props} }} ?g ?p ?o }}"):
         data.add((g, p, o))
+    # A graph derived from source documents: its sources, and their licences.
+    for g, src, licence in _rows(store, "SELECT DISTINCT ?g ?src ?l WHERE { VALUES ?g { "
+                                        f"{values} }} ?g <{PROV.wasDerivedFrom}> ?src "
+                                        f"OPTIONAL {{ ?src <{DCTERMS.license}> ?l }} }}"):
+        data.add((g, DCTERMS.source, src))
+        if licence is not None:
+            data.add((g, DCTERMS.license, licence))
     return data
 
 

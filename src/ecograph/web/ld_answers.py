@@ -84,8 +84,8 @@ def split_suffix(path: str) -> tuple[str, Representation | None]:
     return path, None
 
 
-def negotiate(request: Request, offers: Sequence[str] = OFFERS) -> Representation:
-    """Return the representation the client prefers, or raise a ``406`` listing *offers*."""
+def negotiate_type(request: Request, offers: Sequence[str]) -> str:
+    """Return the offered media type the client prefers, or raise ``406`` listing *offers*."""
     chosen = choose(request.headers.get("accept"), offers)
     if chosen is None:
         listed = [o for o in offers if o not in ALIASES]
@@ -93,7 +93,12 @@ def negotiate(request: Request, offers: Sequence[str] = OFFERS) -> Representatio
                                f"({request.headers.get('accept', '')!r}) is offered here; "
                                f"ask for one of: {', '.join(listed)}",
                           offered=listed, headers={"Vary": "Accept"})
-    return representation(chosen)
+    return chosen
+
+
+def negotiate(request: Request, offers: Sequence[str] = OFFERS) -> Representation:
+    """Return the representation the client prefers, or raise a ``406`` listing *offers*."""
+    return representation(negotiate_type(request, offers))
 
 
 def serialize(data: Graph | Dataset, rep: Representation, context: dict[str, Any]) -> bytes:

@@ -36,12 +36,13 @@ from ecograph.web.ld_answers import (
     html_response,
     link_header,
     negotiate,
+    negotiate_type,
     ontology_of,
     rdf_response,
     split_suffix,
     templates,
 )
-from ecograph.web.routes import dumps
+from ecograph.web.routes import dumps, network
 from ecograph.web.state import state_of
 
 router = APIRouter(tags=["linked data"])
@@ -259,8 +260,8 @@ def context(request: Request) -> Response:
 @router.api_route("/-/search", methods=GET, summary="Search resources by label")
 def label_search(request: Request, q: str = "") -> Response:
     """Resources whose label contains *q*: an HTML page, or JSON by negotiation."""
-    wanted = negotiate(request, (HTML, "application/json", "application/ld+json"))
-    return _search_answer(request, q, wanted.media_type != HTML)
+    wanted = negotiate_type(request, (HTML, "application/json"))
+    return _search_answer(request, q, wanted != HTML)
 
 
 @router.api_route("/-/search.json", methods=GET, summary="Search resources by label, as JSON")
@@ -291,3 +292,4 @@ def _search_answer(request: Request, q: str, as_json: bool) -> Response:
 
 
 router.include_router(dumps.router)
+router.include_router(network.router)
