@@ -218,12 +218,13 @@ class RemoteStore(Store):
             staged = total > GSP_THRESHOLD or self.endpoints.staged_upload
             way = "gsp" if staged and self.endpoints.gsp else "update"
         if way == "gsp":
-            self._replace_staged(graphs)
+            self.replace_graphs_staged(graphs)
         else:
             self._update(_replace_request(graphs), "replacing graphs "
                          + ", ".join(f"<{g}>" for g in graphs))
 
-    def _replace_staged(self, graphs: Mapping[URIRef, Graph]) -> None:
+    def replace_graphs_staged(self, graphs: Mapping[URIRef, Graph]) -> None:
+        """Replace graphs through Graph Store staging graphs and one ``MOVE`` update."""
         gsp = self.endpoints.gsp
         if gsp is None:
             raise UnsupportedOperationError(self.query_url, "staged upload", "no Graph Store "
