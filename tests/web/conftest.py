@@ -1,7 +1,8 @@
 """Fixtures for the endpoint: a small dataset on disk and the real server serving it.
 
 ``ecograph serve`` runs as a subprocess on 127.0.0.1 on a free port, with a project
-folder holding this folder's named queries, and is stopped at the end of the session.
+folder (``project/``: a small ontology, shapes and the named queries) and is stopped at
+the end of the session.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def make_store(path: Path) -> Path:
 
 
 def make_project(path: Path) -> Path:
-    shutil.copytree(HERE / "queries", path / "queries")
+    """A project folder: this folder's small ontology, shapes and named queries."""
+    shutil.copytree(HERE / "project", path)
     return path
 
 
