@@ -13,8 +13,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, XSD
 
-from ecograph.errors import EcographError, QuerySyntaxError, UnknownGraphError
-from ecograph.formats import RDF_SYNTAXES, syntax_by_name
+from ecograph.errors import (
+    EcographError,
+    QuerySyntaxError,
+    UnknownGraphError,
+    UnsupportedFormatError,
+)
+from ecograph.formats import RDF_SYNTAXES, RESULTS_MEDIA_TYPES, syntax_by_name
 from ecograph.store.base import AskResult, GraphResult, SelectResult, Store
 
 EX = "http://example.org/"
@@ -242,3 +247,47 @@ def test_a_triple_export_of_the_dataset_is_the_union(filled: Store) -> None:
     body = b"".join(filled.export(syntax_by_name("turtle")))
     union = Graph().parse(data=body, format="turtle")
     assert len(union) == 7
+
+
+def _solutions(body: bytes, media: str) -> int:
+    if media == "text/csv":
+        return len(body.decode("utf-8").strip().splitlines()) - 1
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.from_media_type(media))
+    return sum(1 for _ in parsed)
+
+
+@pytest.mark.parametrize("media", sorted(RESULTS_MEDIA_TYPES.values()))
+def test_serialized_results_are_capped_in_each_format(filled: Store, media: str) -> None:
+    query = f"SELECT ?s ?name WHERE {{ ?s <{NAME}> ?name }}"
+    capped = filled.query_serialized(query, results_type=media, graph_type=None, max_rows=4)
+    assert (capped.media_type, capped.kind, capped.rows, capped.truncated) == (
+        media, "select", 4, True)
+    assert _solutions(capped.body, media) == 4
+    whole = filled.query_serialized(query, results_type=media, graph_type=None, max_rows=100)
+    assert (whole.rows, whole.truncated) == (6, False)
+    assert _solutions(whole.body, media) == 6
+    free = filled.query_serialized(query, results_type=media, graph_type=None)
+    assert free.kind == "select" and _solutions(free.body, media) == 6
+
+
+def test_serialized_ask_construct_and_refusals(filled: Store) -> None:
+    ask = filled.query_serialized(f"ASK {{ ?s <{NAME}> 'two 1' }}",
+                                  results_type="application/sparql-results+json",
+                                  graph_type=None)
+    assert ask.kind == "ask" and b"true" in ask.body
+    built = filled.query_serialized(
+        f"CONSTRUCT {{ ?s <{P}> ?name }} WHERE {{ ?s <{NAME}> ?name }}", results_type=None,
+        graph_type="text/turtle", max_rows=2)
+    assert (built.media_type, built.kind, built.rows, built.truncated) == (
+        "text/turtle", "graph", 2, True)
+    assert len(Graph().parse(data=built.body, format="turtle")) == 2
+    with pytest.raises(UnsupportedFormatError):
+        filled.query_serialized("SELECT * WHERE { ?s ?p ?o }", results_type=None,
+                                graph_type="text/turtle")
+    with pytest.raises(UnsupportedFormatError):
+        filled.query_serialized("CONSTRUCT WHERE { ?s ?p ?o }",
+                                results_type="application/sparql-results+json",
+                                graph_type=None)
+    with pytest.raises(QuerySyntaxError):
+        filled.query_serialized("SELECT ?s WHERE { ?s }", results_type="text/csv",
+                                graph_type=None)

@@ -10,6 +10,7 @@ import io
 import json
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
@@ -130,3 +131,43 @@ def parse_answer(body: bytes, content_type: str | None) -> QueryResult:
         raise AnswerError(f"answered {kind or 'no content type'} instead of SPARQL results "
                           "or RDF") from None
     return GraphResult(parse_rdf(body, kind))
+
+
+def results_format(kind: str) -> ox.QueryResultsFormat:
+    """The Oxigraph results format of a SPARQL results media type (raises if unknown)."""
+    found = ox.QueryResultsFormat.from_media_type(kind)
+    if found is None:
+        raise UnsupportedFormatError(f"unknown SPARQL results media type {kind!r}")
+    return found
+
+
+def cap_results(body: bytes, kind: str, target: str, max_rows: int,
+                ) -> tuple[bytes, int, bool]:
+    """A results answer in *kind* as *target* with at most *max_rows* rows.
+
+    Returns the body, the rows it holds and whether rows were cut. The answer passes
+    through untouched when it is already *target* and short enough.
+    """
+    solutions = ox.parse_query_results(body, format=results_format(kind))
+    if isinstance(solutions, ox.QueryBoolean):
+        out = body if kind == target else solutions.serialize(format=results_format(target))
+        return out, 1, False
+    tsv = solutions.serialize(format=ox.QueryResultsFormat.TSV).split(b"\n")
+    rows = len(tsv) - 2  # the header line, and the empty string after the last newline
+    if rows <= max_rows and kind == target:
+        return body, rows, False
+    cut = rows > max_rows
+    kept = b"\n".join(tsv[: min(rows, max_rows) + 1]) + b"\n"
+    parsed = ox.parse_query_results(kept, format=ox.QueryResultsFormat.TSV)
+    return parsed.serialize(format=results_format(target)), min(rows, max_rows), cut
+
+
+def cap_triples(body: bytes, kind: str, target: str, max_rows: int,
+                ) -> tuple[bytes, int, bool]:
+    """An RDF answer in *kind* as *target* with at most *max_rows* triples (as above)."""
+    source, wanted = syntax_for_media_type(kind), syntax_for_media_type(target)
+    triples = list(ox.parse(body, format=source.oxigraph))
+    if len(triples) <= max_rows and source == wanted:
+        return body, len(triples), False
+    kept = triples[:max_rows]
+    return ox.serialize(kept, format=wanted.oxigraph), len(kept), len(triples) > max_rows

@@ -27,10 +27,23 @@ import httpx
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from ecograph.errors import InputError, StoreError, UnknownGraphError
+from ecograph.errors import (
+    StoreError,
+    UnknownGraphError,
+    UnsupportedFormatError,
+)
 from ecograph.formats import RdfSyntax, syntax_by_name, syntax_for_media_type
-from ecograph.store.answers import AnswerError, accept_for, media_type, parse_answer, parse_rdf
-from ecograph.store.base import AskResult, QueryResult, SelectResult, Store
+from ecograph.store.answers import (
+    AnswerError,
+    accept_for,
+    cap_results,
+    cap_triples,
+    media_type,
+    parse_answer,
+    parse_rdf,
+    results_format,
+)
+from ecograph.store.base import AskResult, QueryResult, SelectResult, SerializedResult, Store
 from ecograph.store.discovery import Endpoints, discover
 from ecograph.store.protocol import (
     HttpSettings,
@@ -41,8 +54,14 @@ from ecograph.store.protocol import (
     redact,
     server_message,
 )
-from ecograph.store.sparql_text import declares_dataset, iri, query_form
-from ecograph.terms import graph_as_ntriples
+from ecograph.store.sparql_text import (
+    Body,
+    declares_dataset,
+    iri,
+    ntriples,
+    query_form,
+    replace_request,
+)
 
 STAGING = "urn:ecograph:staging:"
 #: A graph no store holds: sent as the dataset when the caller asked for an empty one.
@@ -110,6 +129,49 @@ class RemoteStore(Store):
         except AnswerError as exc:
             raise RemoteError(self.query_url, action, str(exc), response.status_code,
                               server_message(response)) from exc
+
+    def query_serialized(self, sparql: str, *, results_type: str | None,
+                         graph_type: str | None,
+                         default_graphs: Sequence[URIRef] | None = None,
+                         named_graphs: Sequence[URIRef] | None = None,
+                         max_rows: int | None = None, timeout: float | None = None,
+                         base_iri: str | None = None) -> SerializedResult:
+        """Hand the server's own serialisation through (capped to *max_rows* if asked)."""
+        text = sparql if base_iri is None else f"BASE <{base_iri}>\n{sparql}"
+        form = query_form(text)
+        if form is None:  # let the server tell: the generic way parses its answer
+            return super().query_serialized(
+                sparql, results_type=results_type, graph_type=graph_type,
+                default_graphs=default_graphs, named_graphs=named_graphs, max_rows=max_rows,
+                timeout=timeout, base_iri=base_iri)
+        graph = form in ("CONSTRUCT", "DESCRIBE")
+        wanted = graph_type if graph else results_type
+        if wanted is None:
+            raise UnsupportedFormatError(
+                f"the query gives {'RDF triples' if graph else 'SPARQL results'}; no "
+                f"{'RDF' if graph else 'results'} media type was acceptable")
+        wanted = media_type(wanted)
+        if graph:
+            wanted = syntax_for_media_type(wanted).media_type
+        else:
+            results_format(wanted)  # refuse an unknown results type before asking
+        ask = "text/tab-separated-values" if wanted == "text/csv" else wanted
+        url, request = self._request(text, default_graphs, named_graphs)
+        response = self._http.send("POST", url, data=request, action="query",
+                                   idempotent=True, query_error=True, timeout=timeout,
+                                   headers={"Accept": ask})
+        got = media_type(response.headers.get("content-type"))
+        kinds = "graph" if graph else ("ask" if form == "ASK" else "select")
+        if got == wanted and max_rows is None:
+            return SerializedResult(wanted, response.content, kinds, -1)
+        try:
+            cap = cap_triples if graph else cap_results
+            body, rows, cut = cap(response.content, got, wanted, max_rows or 2**62)
+        except (SyntaxError, ValueError, UnsupportedFormatError) as exc:
+            raise RemoteError(self.query_url, "query", f"answered {got or 'no content type'}"
+                              f" that cannot be read as {wanted} ({exc})",
+                              response.status_code, server_message(response)) from exc
+        return SerializedResult(wanted, body, kinds, rows if max_rows is not None else -1, cut)
 
     def _request(self, sparql: str, default_graphs: Sequence[URIRef] | None,
                  named_graphs: Sequence[URIRef] | None) -> tuple[str, dict[str, object]]:
@@ -220,7 +282,7 @@ class RemoteStore(Store):
         if way == "gsp":
             self.replace_graphs_staged(graphs)
         else:
-            self._update(_replace_request(graphs), "replacing graphs "
+            self._update(replace_request(graphs), "replacing graphs "
                          + ", ".join(f"<{g}>" for g in graphs))
 
     def replace_graphs_staged(self, graphs: Mapping[URIRef, Graph]) -> None:
@@ -235,7 +297,7 @@ class RemoteStore(Store):
         try:
             for target, data in graphs.items():
                 if len(data):
-                    body = Body([_ntriples(target, data)])
+                    body = Body([ntriples(target, data)])
                     self._http.send("PUT", gsp, params={"graph": str(staging[target])},
                                     content=body, idempotent=True,
                                     headers={"Content-Type": _NT,
@@ -326,44 +388,6 @@ class RemoteStore(Store):
         self._http.close()
 
 
-def _ntriples(target: URIRef, data: Graph) -> str:
-    """The graph as N-Triples; a term rdflib cannot write is bad input, named as such."""
-    try:
-        return graph_as_ntriples(data)
-    except Exception as exc:  # rdflib raises a bare Exception for a malformed IRI
-        raise InputError(f"graph <{target}> cannot be written as N-Triples: {exc}") from exc
-
-
 def _kind(result: QueryResult) -> str:
     return {SelectResult: "a results table", AskResult: "a boolean"}.get(
         type(result), "RDF triples")
-
-
-class Body:
-    """A request body held as parts: sent with its length, never chunked, and re-sendable.
-
-    Virtuoso 7.2 answers 200 to a chunked update request without running it, so every
-    body ecograph sends carries a ``Content-Length``; the parts are still sent one by
-    one, never joined into one copy.
-    """
-
-    def __init__(self, parts: Sequence[bytes | str]) -> None:
-        self.parts = [p.encode("utf-8") if isinstance(p, str) else p for p in parts]
-        self.length = sum(len(p) for p in self.parts)
-
-    def __call__(self) -> Iterator[bytes]:
-        return iter(self.parts)
-
-
-def _replace_request(graphs: Mapping[URIRef, Graph]) -> Body:
-    """One update replacing every graph."""
-    parts: list[bytes | str] = []
-    for number, (target, data) in enumerate(graphs.items()):
-        name = iri(target)
-        parts.append(f"{' ;' if number else ''}\nDROP SILENT GRAPH {name} ;\n")
-        if not len(data):
-            parts.append(f"CREATE SILENT GRAPH {name}")
-            continue
-        parts += [f"INSERT DATA {{ GRAPH {name} {{\n", _ntriples(target, data), "} }"]
-    return Body(parts)
-
