@@ -97,10 +97,14 @@ def _unit_pattern(kind: str, org: str, node: str, level: int | None) -> str:
     return f"BIND({org} AS {node})"
 
 
+def _members(focus: URIRef, org: str) -> str:
+    return f"{{ <{focus}> ecograph:hasMember {org} }} UNION {{ {org} ecograph:memberOf <{focus}> }}"
+
+
 def _focus_pattern(kind: str, focus: URIRef, org: str, level: int | None) -> str:
+    """The pattern of the focus's organisations (a cluster's: itself and its members)."""
     if kind == "cluster":
-        return (f"{{ <{focus}> ecograph:hasMember {org} }} UNION "
-                f"{{ {org} ecograph:memberOf <{focus}> }} UNION {{ BIND(<{focus}> AS {org}) }}")
+        return f"{_members(focus, org)} UNION {{ BIND(<{focus}> AS {org}) }}"
     return _unit_pattern(kind, org, f"<{focus}>", level)
 
 
@@ -136,7 +140,7 @@ def network(store: Store, kind: str, key: str, *, limit: int = DEFAULT_LIMIT) ->
           ?project {_PARTICIPANT} ?other .
           {_unit_pattern(kind, "?other", "?node", level)}
           FILTER(?node != <{focus}>)
-          {"FILTER NOT EXISTS { " + _focus_pattern(kind, focus, "?other", level) + " }"
+          {"FILTER NOT EXISTS { " + _members(focus, "?other") + " }"
            if kind == "cluster" else ""}
         }} GROUP BY ?node ORDER BY DESC(?n) STR(?node) LIMIT {limit}""")
     members = [URIRef(str(r[0])) for r in partners if r[0] is not None]
@@ -146,8 +150,8 @@ def network(store: Store, kind: str, key: str, *, limit: int = DEFAULT_LIMIT) ->
         values = " ".join(f"<{m}>" for m in members)
         for node, project in _rows(store, f"""
             SELECT DISTINCT ?node ?project WHERE {{ VALUES ?node {{ {values} }}
-              {_unit_pattern(kind, "?org", "?node", level)}
-              ?project {_PARTICIPANT} ?org . }}"""):
+              {_unit_pattern(kind, "?org", "?node", level) if kind != "cluster" else ""}
+              ?project {_PARTICIPANT} {"?org" if kind != "cluster" else "?node"} . }}"""):
             projects.setdefault(str(node), set()).add(str(project))
     labels = fetch_labels(store, [focus, *members])
     nodes = [Node(str(focus), str(labels.get(focus, key)), len(projects[str(focus)]), True)]
