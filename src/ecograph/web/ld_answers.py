@@ -52,9 +52,13 @@ REPRESENTATIONS: tuple[Representation, ...] = (
     Representation("application/n-quads", ".nq", "N-Quads", "nquads"),
     Representation(HTML, ".html", "HTML", None),
 )
-#: Also answered: plain JSON (the JSON-LD twin of a page) and XHTML-preferring browsers.
+#: Also answered: plain JSON (the JSON-LD twin of a page), XHTML-preferring browsers, and
+#: the older names real clients still send (rapper: text/x-nquads, application/x-trig;
+#: rdflib's N-Triples parser: text/plain; N3 parsers read Turtle).
 ALIASES = {"application/json": "application/ld+json", "application/x-turtle": "text/turtle",
-           "application/xhtml+xml": HTML}
+           "application/turtle": "text/turtle", "text/n3": "text/turtle",
+           "text/plain": "application/n-triples", "text/x-nquads": "application/n-quads",
+           "application/x-trig": "application/trig", "application/xhtml+xml": HTML}
 _BY_TYPE = {r.media_type: r for r in REPRESENTATIONS}
 _BY_SUFFIX = {r.suffix: r for r in REPRESENTATIONS} | {".json": _BY_TYPE["application/ld+json"]}
 OFFERS: tuple[str, ...] = (*(r.media_type for r in REPRESENTATIONS), *ALIASES)

@@ -25,7 +25,7 @@ from ecograph.describe import Description, describe
 from ecograph.iris import KINDS, mint, parse_entity_iri
 from ecograph.namespaces import BASE, ECOGRAPH, ONTOLOGY_IRI
 from ecograph.ontology_docs import document, render_html
-from ecograph.search import search
+from ecograph.search import MAX_QUERY_LENGTH, search
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.ld_answers import (
     GET,
@@ -189,10 +189,13 @@ def identifiers(d: Description) -> list[dict[str, str]]:
 def not_found(request: Request, linker: Linker, iri: str, path: str,
               chosen: Representation) -> Response:
     """``404`` for an IRI nothing is said about, with resources of similar names."""
-    words = path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ")
-    hits = search(state_of(request).store, words, limit=5) if words.strip() else []
-    if not hits and " " in words:
-        hits = search(state_of(request).store, max(words.split(), key=len), limit=5)
+    words = " ".join(path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").split())
+    words = words[:MAX_QUERY_LENGTH]
+    hits = search(state_of(request).store, words, limit=5) if words else []
+    for word in sorted(words.split(), key=len, reverse=True):
+        if hits or len(word) < 3 or len(words.split()) == 1:
+            break
+        hits = search(state_of(request).store, word, limit=5)
     search_url = f"{linker.root}/-/search?{urlencode({'q': words})}"
     suggestions = [{"text": h.label, "href": linker.href(str(h.iri)), "iri": str(h.iri)}
                    for h in hits]
