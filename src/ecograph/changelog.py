@@ -97,8 +97,8 @@ def entry_quads(change_id: str, change: ChangeSet, agent: str, message: str | No
         quads.append((activity, LOG.reverts, URIRef(CHANGE[reverts]), g))
     if warnings:
         quads.append((activity, LOG.warnings, Literal(warnings), g))
-    for cleared in sorted(change.cleared):
-        quads.append((activity, LOG.cleared, cleared, g))
+    for cleared in sorted(change.cleared, key=str):
+        quads.append((activity, LOG.cleared, cleared if cleared is not None else LOG.default, g))
     for kind, relation, members in (("a", PROV.wasGeneratedBy, change.additions),
                                     ("r", PROV.wasInvalidatedBy, change.removals)):
         for n, (s, p, o, graph) in enumerate(sorted(members, key=str), start=1):

@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import Node, Variable
+from rdflib.term import Node
 
 from ecograph import graphs
-from ecograph.errors import InputError, QuerySyntaxError, UnknownGraphError
+from ecograph.errors import InputError, ParseError, QuerySyntaxError, UnknownGraphError
+from ecograph.formats import RdfSyntax
 from ecograph.store.base import GraphResult, SelectResult, Store
 from ecograph.terms import to_rdflib
+from ecograph.updatescan import involved_graphs
 
 #: A quad: subject, predicate, object and named graph (``None``: the default graph).
 Quad = tuple[Node, Node, Node, URIRef | None]
@@ -35,6 +35,7 @@ Quad = tuple[Node, Node, Node, URIRef | None]
 PROTECTED_GRAPHS = graphs.SYSTEM_GRAPHS
 
 _BATCH = 400
+_IRI_FORBIDDEN = set('<>"{}|^`\\ ')
 
 
 class ChangeConflictError(InputError):
@@ -55,7 +56,7 @@ class ChangeSet:
 
     additions: set[Quad] = field(default_factory=set)
     removals: set[Quad] = field(default_factory=set)
-    cleared: set[URIRef] = field(default_factory=set)
+    cleared: set[URIRef | None] = field(default_factory=set)
     created: set[URIRef] = field(default_factory=set)
 
     def is_empty(self) -> bool:
@@ -90,6 +91,50 @@ def quads_of(graph: Graph, graph_iri: URIRef | None) -> set[Quad]:
     return {(s, p, o, graph_iri) for s, p, o in graph}
 
 
+def check_graph(iri: object, syntax: RdfSyntax) -> URIRef | None:
+    """The target graph of a change set's triples (required unless the syntax has graphs)."""
+    if iri is None or iri == "":
+        if not syntax.dataset:
+            raise InputError("say which graph the triples belong to: \"graph\": IRI (or "
+                             "?graph=IRI), or send TriG / N-Quads")
+        return None
+    text = str(iri).strip()
+    if ":" not in text or any(c in _IRI_FORBIDDEN for c in text) or ord(min(text)) < 0x21:
+        raise InputError(f"graph {text!r} is not an absolute IRI")
+    graph = URIRef(text)
+    if graph in PROTECTED_GRAPHS:
+        raise InputError(f"<{graph}> is maintained by ecograph itself and cannot be changed "
+                         "with a change set")
+    return graph
+
+
+def dataset_quads(data: str | bytes, syntax: RdfSyntax, target: URIRef | None,
+                  origin: str) -> set[Quad]:
+    """Parse *data* into quads: triples go to *target*, quads keep their graph."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not raw.strip():
+        return set()
+    try:
+        parsed = list(ox.parse(raw, format=syntax.oxigraph))
+    except SyntaxError as exc:
+        reason = exc.msg if exc.msg else str(exc)
+        raise ParseError(f"the {origin}", reason, exc.lineno, exc.offset) from None
+    except ValueError as exc:
+        raise ParseError(f"the {origin}", str(exc)) from None
+    quads: set[Quad] = set()
+    for quad in parsed:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            if target is None:
+                raise InputError(f"the {origin} has triples outside any named graph: give "
+                                 "\"graph\": IRI for them")
+            graph = target
+        else:
+            graph = URIRef(quad.graph_name.value)  # type: ignore[union-attr]
+        quads.add((to_rdflib(quad.subject), to_rdflib(quad.predicate),  # type: ignore[arg-type]
+                   to_rdflib(quad.object), graph))
+    return quads
+
+
 # --- reading the store -----------------------------------------------------------------
 
 
@@ -100,10 +145,27 @@ def graph_quads(store: Store, graph_iri: URIRef) -> set[Quad]:
     return quads_of(result.graph, graph_iri)
 
 
+def default_graph_quads(store: Store) -> set[Quad]:
+    """The triples of the store's own default graph (outside every named graph)."""
+    from ecograph.store.embedded import OxigraphStore
+
+    if isinstance(store, OxigraphStore):  # direct: no scan of the named graphs
+        found = store._store.quads_for_pattern(None, None, None, ox.DefaultGraph())
+        return {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), None)
+                for q in found}  # type: ignore[misc]
+    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o "
+                         "FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }")
+    assert isinstance(result, GraphResult)
+    return quads_of(result.graph, None)
+
+
 def present(store: Store, quads: Iterable[Quad]) -> set[Quad]:
-    """Those of *quads* (without blank nodes, in named graphs) that the store holds."""
-    todo = [q for q in quads if q[3] is not None and not any(isinstance(t, BNode) for t in q)]
+    """Those of *quads* (blank-node quads aside) that the store holds."""
+    quads = [q for q in quads if not any(isinstance(t, BNode) for t in q)]
+    todo = [q for q in quads if q[3] is not None]
     found: set[Quad] = set()
+    if len(todo) < len(quads):
+        found |= default_graph_quads(store) & set(quads)
     for start in range(0, len(todo), _BATCH):
         rows = " ".join(f"({s.n3()} {p.n3()} {term_text(o)} {g.n3()})"  # type: ignore[union-attr]
                         for s, p, o, g in todo[start:start + _BATCH])
@@ -146,7 +208,8 @@ def settle(store: Store, change: ChangeSet) -> ChangeSet:
         raise ChangeConflictError(
             f"{len(missing)} triple(s) to remove are not in the store (changed since?); "
             f"nothing was written:\n  {sample}", missing)
-    plain = [q for q in change.additions if not any(isinstance(t, BNode) for t in q)]
+    plain = [q for q in change.additions if q[3] not in change.cleared
+             and not any(isinstance(t, BNode) for t in q)]
     already = present(store, plain) - change.removals
     return ChangeSet(additions=change.additions - already, removals=set(change.removals),
                      cleared=set(change.cleared), created=set(change.created))
@@ -184,7 +247,7 @@ def change_for_update(store: Store, sparql: str) -> ChangeSet:
     over the default graph copies every data graph. ``LOAD`` is refused (ecograph never
     fetches over the network). Raises ``QuerySyntaxError`` for a malformed update.
     """
-    involved, everything = _involved_graphs(sparql)
+    involved, everything, default = involved_graphs(sparql)
     stored = set(store.graphs())
     copied = (stored - PROTECTED_GRAPHS) | (involved & stored) if everything else \
         involved & stored
@@ -196,11 +259,15 @@ def change_for_update(store: Store, sparql: str) -> ChangeSet:
         scratch.add_graph(ox.NamedNode(str(iri)))
         scratch.extend(ox.Quad(*(_to_ox(t) for t in q[:3]), ox.NamedNode(str(iri)))
                        for q in quads)
+    if default or everything:
+        quads = default_graph_quads(store)
+        before |= quads
+        scratch.extend(ox.Quad(*(_to_ox(t) for t in q[:3]), ox.DefaultGraph()) for q in quads)
     try:
         scratch.update(sparql)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RuntimeError) as exc:
         raise InputError(f"the update cannot run: {exc}") from exc
     after = {(to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object),
               None if isinstance(q.graph_name, ox.DefaultGraph) else to_rdflib(q.graph_name))
@@ -208,86 +275,25 @@ def change_for_update(store: Store, sparql: str) -> ChangeSet:
     graphs_after = {URIRef(g.value) for g in scratch.named_graphs()
                     if isinstance(g, ox.NamedNode)}
     change = ChangeSet(additions=after - before, removals=before - after)  # type: ignore[arg-type]
-    for iri in copied:
-        gone = {q for q in change.removals if q[3] == iri}
-        if gone and (iri not in graphs_after or not any(q[3] == iri for q in after)):
+    for iri in [*copied, *([None] if default or everything else [])]:
+        remaining = any(q[3] == iri for q in after)
+        if any(q[3] == iri and any(isinstance(t, BNode) for t in q) for q in change.removals):
+            # blank nodes cannot be named in DELETE DATA: rewrite the whole graph
+            change.cleared.add(iri)  # type: ignore[arg-type]
+            change.additions |= {q for q in after if q[3] == iri}  # type: ignore[arg-type]
+            if not remaining and iri is not None:
+                change.created.add(iri)
+            continue
+        if iri is None:
+            continue
+        if iri not in graphs_after:
             change.cleared.add(iri)
-    change.created = {g for g in graphs_after - stored
+        elif not remaining and any(q[3] == iri for q in change.removals):
+            change.cleared.add(iri)
+            change.created.add(iri)  # emptied, but the graph itself stays
+    change.created |= {g for g in graphs_after - stored
                       if not any(q[3] == g for q in change.additions)}
     return change
-
-
-def _involved_graphs(sparql: str) -> tuple[set[URIRef], bool]:
-    """Graph IRIs an update names, and whether it may touch every graph."""
-    try:
-        parsed = parseUpdate(sparql)
-    except Exception as exc:  # pyparsing's ParseException and friends
-        raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
-    from rdflib.plugins.sparql.algebra import translateUpdate
-
-    try:
-        update = translateUpdate(parsed)
-    except Exception as exc:
-        raise QuerySyntaxError(f"SPARQL Update cannot be read: {exc}") from exc
-    iris: set[URIRef] = set()
-    everything = False
-    for op in update.algebra:
-        if op.name == "Load":
-            raise InputError("LOAD is not supported: ecograph never fetches data over the "
-                             "network; send the data in the request instead")
-        target = op.get("graphiri")
-        if target in ("ALL", "NAMED"):
-            everything = True
-        if op.name in ("Modify", "DeleteWhere") and not op.get("withClause") \
-                and not op.get("using"):
-            everything = everything or _reads_default(op)
-        everything = everything or _has_graph_variable(op)
-        iris |= _iris_in(op)
-    return iris, everything
-
-
-def _walk(value: object) -> Iterator[object]:
-    yield value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield key
-            yield from _walk(item)
-    elif isinstance(value, list | tuple | set):
-        for item in value:
-            yield from _walk(item)
-
-
-def _iris_in(op: CompValue) -> set[URIRef]:
-    return {v for v in _walk(op) if isinstance(v, URIRef)}
-
-
-def _has_graph_variable(op: CompValue) -> bool:
-    for value in _walk(op):
-        if isinstance(value, CompValue) and value.name == "Graph" \
-                and isinstance(value.get("term"), Variable):
-            return True
-        if isinstance(value, dict) and any(isinstance(k, Variable) for k in value):
-            return True
-    return False
-
-
-def _reads_default(op: CompValue) -> bool:
-    """Whether a pattern of the update reads the default graph (triples outside GRAPH)."""
-    if op.name == "DeleteWhere":
-        return bool(op.get("triples"))
-    return _default_patterns(op.get("where"))
-
-
-def _default_patterns(value: object) -> bool:
-    if isinstance(value, CompValue):
-        if value.name == "Graph":
-            return False
-        if value.name == "BGP" and value.get("triples"):
-            return True
-        return any(_default_patterns(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_default_patterns(v) for v in value)
-    return False
 
 
 # --- applying ----------------------------------------------------------------------------
@@ -295,7 +301,8 @@ def _default_patterns(value: object) -> bool:
 
 def update_text(change: ChangeSet, log: Iterable[Quad] = ()) -> str:
     """The single SPARQL Update that applies *change* and inserts the *log* quads."""
-    parts = [f"DROP SILENT GRAPH <{g}>" for g in sorted(change.cleared)]
+    parts = [f"DROP SILENT GRAPH <{g}>" if g is not None else "DROP SILENT DEFAULT"
+             for g in sorted(change.cleared, key=str)]
     removals = [q for q in change.removals if q[3] not in change.cleared]
     if removals:
         parts.append("DELETE DATA {\n" + _data_block(removals) + "}")

@@ -27,6 +27,7 @@ from rdflib.term import Node
 
 from ecograph import graphs
 from ecograph.changes import ChangeSet, term_text
+from ecograph.load import Source
 from ecograph.shapereach import (
     Access,
     Alt,
@@ -258,7 +259,7 @@ def validate_change(store: Store, change: ChangeSet, shapes: Graph, schema: Grap
     propagate as ``StoreError``.
     """
     reach = reach or ShapeReach.of(shapes)
-    if change.is_empty():
+    if change.is_empty() or len(shapes) == 0:
         return ChangeValidation(ValidationReport(focus_count=0), [], "empty")
     try:
         if reach.unsupported:
@@ -307,3 +308,35 @@ def full_validation(store: Store, change: ChangeSet, shapes: Graph, schema: Grap
 
 def _n3(term: Node) -> str:
     return term_text(term)
+
+
+#: Above this many stored quads a load is validated incrementally (the verdict is the same).
+INCREMENTAL_ABOVE = 50_000
+
+
+def load_report(store: Store, sources: Sequence[Source], system: Sequence[Source],
+                shapes: Graph, schema: Graph | None,
+                incremental_above: int = INCREMENTAL_ABOVE) -> ValidationReport:
+    """The report for the state a load of *sources* (replacing their graphs) would leave.
+
+    When the store is large and already holds exactly the shapes, ontology and
+    vocabularies of *system*, only what the new sources can affect is validated;
+    otherwise — new rules apply to everything — the whole resulting state is.
+    """
+    from rdflib.compare import isomorphic
+
+    from ecograph.changes import graph_quads, quads_of
+    from ecograph.pipeline import resulting_data
+
+    same_rules = store.count() >= incremental_above and all(
+        store.has_graph(s.graph_iri) and isomorphic(store.get_graph(s.graph_iri), s.graph)
+        for s in system)
+    if not same_rules:
+        return validate(resulting_data(store, sources), shapes, schema)
+    change = ChangeSet()
+    for source in sources:
+        old = graph_quads(store, source.graph_iri)
+        new = quads_of(source.graph, source.graph_iri)
+        change.additions |= new - old
+        change.removals |= old - new
+    return validate_change(store, change, shapes, schema).report

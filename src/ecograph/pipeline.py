@@ -16,9 +16,10 @@ from rdflib import Graph, URIRef
 from ecograph import graphs
 from ecograph.bundle import Bundle
 from ecograph.errors import ValidationFailedError
+from ecograph.incremental import load_report
 from ecograph.load import Source, parse_file
 from ecograph.store.base import Store
-from ecograph.validate import ValidationReport, validate
+from ecograph.validate import ValidationReport
 
 
 @dataclass
@@ -69,7 +70,7 @@ def load_sources(store: Store, sources: Sequence[Source], bundle: Bundle, *,
     system = bundle.system_sources()
     shapes = next(s.graph for s in system if s.graph_iri == graphs.SHAPES)
     schema = bundle.schema()
-    report = validate(resulting_data(store, sources), shapes, schema)
+    report = load_report(store, sources, system, shapes, schema)
     if not report.accepted:
         names = ", ".join(s.origin for s in sources) or "the stored data"
         raise ValidationFailedError(report, source=names)

@@ -53,11 +53,13 @@ def load(files: tuple[Path, ...], store_location: str | None, dry_run: bool) -> 
 @store_option
 @click.option("--with-stored", is_flag=True,
               help="Validate FILES together with the data already stored.")
+@click.option("--stored", is_flag=True,
+              help="Full validation of everything stored (with FILES: together with them).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
               show_default=True, help="Report format.")
 @reports_errors
 def validate_command(files: tuple[Path, ...], store_location: str | None, with_stored: bool,
-                     fmt: str) -> None:
+                     stored: bool, fmt: str) -> None:
     """Validate FILES against the shapes (none given: everything stored). Writes nothing.
 
     Exit 0 when there is no Violation (Warnings are printed), 1 with Violations, 2 when
@@ -68,7 +70,7 @@ def validate_command(files: tuple[Path, ...], store_location: str | None, with_s
     shapes = bundle.shapes().graph
     schema = bundle.schema()
     sources = [parse_file(p) for p in expand_paths(files)]
-    if files and not with_stored:
+    if files and not (with_stored or stored):
         data = Graph()
         for source in sources:
             data += source.graph

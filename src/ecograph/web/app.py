@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ecograph import __version__
+from ecograph.bundle import Bundle
 from ecograph.config import Settings
 from ecograph.errors import StoreError
 from ecograph.queries import catalogue
@@ -26,7 +27,7 @@ from ecograph.web import errors
 from ecograph.web.cache import AnswerCache
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
-from ecograph.web.routes import linked_data, queries, sparql, store, system
+from ecograph.web.routes import curation, linked_data, queries, sparql, store, system
 from ecograph.web.state import EndpointState
 
 HERE = Path(__file__).resolve().parent
@@ -72,6 +73,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(queries.router)
     app.include_router(system.router)
     app.include_router(linked_data.router)
+    curation.install(app, Bundle(settings.ontology_dir, settings.data_dir))
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(CORSMiddleware, allow_origins=["*"],
                        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
