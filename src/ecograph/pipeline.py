@@ -17,6 +17,7 @@ from ecograph import graphs
 from ecograph.bundle import Bundle
 from ecograph.errors import ValidationFailedError
 from ecograph.incremental import load_report
+from ecograph.infer.materialise import InferenceOutcome, after_write
 from ecograph.load import Source, parse_file
 from ecograph.store.base import Store
 from ecograph.validate import ValidationReport
@@ -30,6 +31,8 @@ class LoadOutcome:
     written: dict[URIRef, int] = field(default_factory=dict)
     replaced: list[URIRef] = field(default_factory=list)
     dry_run: bool = False
+    inference: InferenceOutcome | None = None
+    inference_error: str | None = None
 
 
 def merge_sources(sources: Sequence[Source]) -> list[Source]:
@@ -84,6 +87,7 @@ def load_sources(store: Store, sources: Sequence[Source], bundle: Bundle, *,
     )
     if not dry_run:
         store.replace_graphs(todo)
+        outcome.inference, outcome.inference_error = after_write(store)
     return outcome
 
 
