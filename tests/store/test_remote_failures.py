@@ -37,12 +37,12 @@ def people(tag: str, n: int = 3) -> Graph:
     return graph
 
 
-def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, timeout: float = 120, **env: str) -> subprocess.CompletedProcess[str]:
     """Run the real ``ecograph`` executable with quick remote timeouts."""
     environment = {**os.environ, "ECOGRAPH_REMOTE_RETRIES": "0",
                    "ECOGRAPH_REMOTE_CONNECT_TIMEOUT": "1", **env}
     return subprocess.run([str(ECOGRAPH), *args], capture_output=True, text=True,
-                          timeout=120, env=environment, check=False)
+                          timeout=timeout, env=environment, check=False)
 
 
 def no_description(seen: Seen) -> Reply | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from typing import Any
 
 import pyoxigraph as ox
@@ -37,6 +38,7 @@ def accept_for(form: str | None) -> str:
         return RESULTS_ACCEPT
     return QUERY_ACCEPT
 _PLAIN = (str(XSD.string), str(RDF.langString))
+_LABEL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
 
 class AnswerError(ValueError):
@@ -54,7 +56,7 @@ def json_term(value: dict[str, Any]) -> Node:
     if kind == "uri":
         return URIRef(value["value"])
     if kind == "bnode":
-        return BNode(value["value"])
+        return blank(value["value"])
     if kind in ("literal", "typed-literal"):
         lang = value.get("xml:lang")
         if lang:
@@ -64,6 +66,20 @@ def json_term(value: dict[str, Any]) -> Node:
             return Literal(value["value"])
         return Literal(value["value"], datatype=URIRef(datatype))
     raise AnswerError(f"unsupported term type {kind!r} in the results")
+
+
+def blank(label: str) -> BNode:
+    """A blank node for a server's label, made a valid label if it is not one.
+
+    Virtuoso labels blank nodes ``nodeID://b10125``, which no N-Triples or TSV writer may
+    write; such a label is hex-encoded (the same label always gives the same node).
+
+    >>> blank("b0"), blank("nodeID://b1")
+    (rdflib.term.BNode('b0'), rdflib.term.BNode('x6e6f646549443a2f2f6231'))
+    """
+    if _LABEL.match(label):
+        return BNode(label)
+    return BNode("x" + label.encode("utf-8").hex())
 
 
 def parse_json_results(body: bytes) -> SelectResult | AskResult:
@@ -96,6 +112,8 @@ def parse_xml_results(body: bytes) -> SelectResult | AskResult:
 
 
 def _plain(term: Node | None) -> Node | None:
+    if isinstance(term, BNode):
+        return blank(str(term))
     if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _PLAIN:
         return Literal(str(term))
     return term

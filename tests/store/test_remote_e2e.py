@@ -1,0 +1,150 @@
+"""End to end on the remote backend: ``ecograph load`` of the bundled data into a real
+Oxigraph server, then every graph and every named query equals the embedded store's."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import BNode
+from rdflib.compare import isomorphic
+from rdflib.term import Node
+
+from ecograph.errors import EcographError
+from ecograph.queries import NamedQuery, bind, catalogue
+from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResult, Store
+from ecograph.store.embedded import OxigraphStore
+from ecograph.store.remote import RemoteStore
+from tests.store.conftest import OxigraphServer
+from tests.store.test_remote_failures import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Asked of both stores whatever the catalogue holds, so the comparison is never empty.
+BUILT_IN = {
+    "classes": "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    "labels": "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+    "blank": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) }",
+}
+_TRIES = {"integer": ["2", "1", "3", "0"], "decimal": ["1.0"], "boolean": ["true", "false"],
+          "date": ["2020-01-01"], "string": ["a", "health"]}
+
+
+@pytest.fixture(scope="module")
+def both(oxigraph_server: OxigraphServer, loaded_store_path: Path,
+         tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
+    """The bundled data in an embedded store (the shared session copy, via ``load_bundled``,
+    what ``ecograph load`` runs) and loaded by the ``ecograph load`` CLI into the server."""
+    remote = RemoteStore.from_location(oxigraph_server.location_url)
+    remote.update("DROP ALL")
+    result = cli("load", "--store", oxigraph_server.location_url, timeout=900,
+                 ECOGRAPH_PROJECT_DIR=str(ROOT))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "triples to <https://w3id.org/ecograph/graph/" in result.stdout
+    copy = tmp_path_factory.mktemp("e2e") / "store"
+    shutil.copytree(loaded_store_path, copy)
+    embedded = OxigraphStore(copy)
+    yield embedded, remote
+    embedded.close()
+    remote.update("DROP ALL")
+    remote.close()
+
+
+def answer(store: Store, text: str) -> tuple:
+    """The canonical result of *text* on *store*, or the kind of error it raised."""
+    try:
+        return canonical(store.query(text))
+    except EcographError as exc:
+        return ("error", type(exc).__name__)
+
+
+def canonical(result: QueryResult) -> tuple:
+    """A result as comparable data: rows as a multiset, blank nodes made anonymous."""
+    def term(node: Node | None) -> str | None:
+        if node is None:
+            return None
+        return "_:b" if isinstance(node, BNode) else node.n3()
+
+    if isinstance(result, AskResult):
+        return ("ask", result.value)
+    if isinstance(result, GraphResult):
+        return ("graph", Counter(tuple(term(t) for t in triple) for triple in result.graph))
+    assert isinstance(result, SelectResult)
+    return ("select", Counter(tuple(term(t) for t in row) for row in result.rows),
+            result.variables)
+
+
+def bindings(query: NamedQuery, store: Store) -> Iterator[dict[str, str]]:
+    """Values for the required parameters, trying some until the query finds something."""
+    needed = [p for p in query.parameters if p.required and p.default is None]
+    if not needed:
+        yield {}
+        return
+    subjects = [str(s) for (s,) in store.query(  # type: ignore[union-attr]
+        "SELECT DISTINCT ?s WHERE { ?s a ?c FILTER(isIRI(?s)) } ORDER BY ?s").rows]
+    for attempt in range(40):
+        values = {}
+        for parameter in needed:
+            pool = subjects if parameter.type == "iri" else _TRIES.get(parameter.type, ["1"])
+            values[parameter.name] = pool[(attempt * 37) % len(pool)] if pool else "x"
+        yield values
+
+
+def test_every_graph_arrives_whole(both: tuple[Store, Store]) -> None:
+    embedded, remote = both
+    assert remote.graphs() == embedded.graphs()
+    assert len(embedded.graphs()) >= 3
+    for graph in embedded.graphs():
+        assert remote.count(graph) == embedded.count(graph), graph
+        assert isomorphic(remote.get_graph(graph), embedded.get_graph(graph)), graph
+
+
+def test_built_in_queries_agree(both: tuple[Store, Store]) -> None:
+    embedded, remote = both
+    for name, text in BUILT_IN.items():
+        assert canonical(remote.query(text)) == canonical(embedded.query(text)), name
+    classes = embedded.query(BUILT_IN["classes"])
+    assert len(classes.rows) > 3  # type: ignore[union-attr]
+
+
+def found_something(canonical_answer: tuple) -> bool:
+    """Whether a canonical answer holds anything (rows, triples, a true ASK)."""
+    return canonical_answer[0] != "error" and bool(canonical_answer[1])
+
+
+def test_every_named_query_gives_the_same_results(both: tuple[Store, Store]) -> None:
+    embedded, remote = both
+    queries = catalogue(ROOT / "queries")
+    answered = 0
+    for name, query in queries.items():
+        for values in bindings(query, embedded):
+            text = bind(query, values)
+            mine = answer(embedded, text)
+            if mine[0] == "error" or found_something(mine):
+                break
+        assert answer(remote, text) == mine, (name, values)
+        answered += found_something(mine)
+    if queries:
+        assert answered >= len(queries) // 2, f"only {answered} of {len(queries)} found data"
+
+
+def test_a_named_query_through_the_cli_matches(both: tuple[Store, Store], tmp_path: Path,
+                                               oxigraph_server: OxigraphServer) -> None:
+    embedded, _ = both
+    copy = tmp_path / "copy"
+    embedded.close()  # flushes; the CLI opens its own copy (one process per store folder)
+    shutil.copytree(embedded.location, copy)
+    queries = catalogue(ROOT / "queries")
+    simple = [q for q in queries.values() if not any(p.required for p in q.parameters)]
+    spec = simple[0].name if simple else BUILT_IN["classes"]
+    outputs = []
+    for location in (str(copy), oxigraph_server.location_url):
+        result = cli("query", spec, "--format", "csv", "--store", location,
+                     ECOGRAPH_PROJECT_DIR=str(ROOT))
+        assert result.returncode == 0, result.stderr
+        outputs.append(sorted(result.stdout.splitlines()))
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 1
