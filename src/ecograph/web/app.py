@@ -27,6 +27,7 @@ from ecograph.web import errors
 from ecograph.web.cache import AnswerCache
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
+from ecograph.web.replay import RepeatedReads
 from ecograph.web.routes import curation, linked_data, queries, sparql, store, system
 from ecograph.web.state import EndpointState
 
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(linked_data.router)
     curation.install(app, Bundle(settings.ontology_dir, settings.data_dir))
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.add_middleware(RepeatedReads)
     app.add_middleware(CORSMiddleware, allow_origins=["*"],
                        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],
