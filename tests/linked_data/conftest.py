@@ -104,12 +104,12 @@ class Server:
         return self.url + "/" + str(iri).removeprefix("https://w3id.org/ecograph/")
 
 
-def start_server(store: Path, log: Path) -> Server:
+def start_server(store: Path, log: Path, *options: str) -> Server:
     port = free_port()
     env = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT), "ECOGRAPH_QUERY_WORKERS": "1"}
     env.pop("ECOGRAPH_BASE_IRI", None)
     command = [str(Path(sys.executable).parent / "ecograph"), "serve", "--store", str(store),
-               "--host", "127.0.0.1", "--port", str(port)]
+               "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
                                    start_new_session=True)
