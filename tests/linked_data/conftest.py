@@ -104,10 +104,13 @@ class Server:
         return self.url + "/" + str(iri).removeprefix("https://w3id.org/ecograph/")
 
 
-def start_server(store: Path, log: Path, *options: str) -> Server:
+def start_server(store: Path, log: Path, *options: str, env_base: str | None = None) -> Server:
+    """Start ``ecograph serve`` on *store* (base IRI: the default, or *env_base*)."""
     port = free_port()
     env = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT), "ECOGRAPH_QUERY_WORKERS": "1"}
     env.pop("ECOGRAPH_BASE_IRI", None)
+    if env_base is not None:
+        env["ECOGRAPH_BASE_IRI"] = env_base
     command = [str(Path(sys.executable).parent / "ecograph"), "serve", "--store", str(store),
                "--host", "127.0.0.1", "--port", str(port), *options]
     with log.open("wb") as out:
