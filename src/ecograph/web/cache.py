@@ -33,6 +33,7 @@ class AnswerCache:
         self.boot = secrets.token_hex(4)
         self._entries: OrderedDict[tuple[str, int], Cached] = OrderedDict()
         self._size = 0
+        self._version: int | None = None
         self.hits = 0
 
     def etag(self, key: str, version: int) -> str:
@@ -50,9 +51,10 @@ class AnswerCache:
     def put(self, key: str, version: int, entry: Cached) -> None:
         if len(entry.body) > self.max_entry:
             return
-        stale = [k for k in self._entries if k[1] != version]
-        for old in stale:
-            self._size -= len(self._entries.pop(old).body)
+        if version != self._version:  # a write happened: every older answer is stale
+            self._entries.clear()
+            self._size = 0
+            self._version = version
         self._entries[(key, version)] = entry
         self._size += len(entry.body)
         while self._size > self.max_bytes and self._entries:

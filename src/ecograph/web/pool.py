@@ -62,6 +62,19 @@ class _Worker:
         self.conn.send(message)
         return self.conn.recv()
 
+    async def ask(self, message: tuple[Any, ...]) -> Any:
+        """Send *message* and wait for the answer without holding a thread or the loop."""
+        loop = asyncio.get_running_loop()
+        self.conn.send(message)
+        ready = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        return self.conn.recv()
+
     def kill(self) -> None:
         with contextlib.suppress(Exception):
             self.process.kill()
@@ -157,7 +170,7 @@ class QueryPool:
         worker = await self._idle.get()
         try:
             await self._catch_up(worker)
-            reply = await asyncio.wait_for(self._run(worker.call, message), timeout)
+            reply = await asyncio.wait_for(worker.ask(message), timeout)
         except TimeoutError:
             self._replace(worker)
             error = errors.QueryTimeoutError(
