@@ -1,4 +1,4 @@
-"""ecograph's inferred graph equals owlrl's restricted closure: same triples, none missing, none extra."""
+"""ecograph's inferred graph equals owlrl's restricted closure: none missing, none extra."""
 
 from __future__ import annotations
 

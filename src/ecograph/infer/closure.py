@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 
 from ecograph.infer.consistency import Clash, clash_from
-from ecograph.infer.engine import RuleIndex, clashes, saturate
+from ecograph.infer.engine import RuleIndex, clashes, saturate_memory
 from ecograph.infer.facts import MemoryFacts, Triple
 from ecograph.infer.restrict import SAME_AS, is_noise, structural_nodes
 from ecograph.infer.rules import compile_checks, compile_rules
@@ -50,11 +50,17 @@ def infer(triples: Iterable[Triple], *, check: bool = True) -> Inference:
         tbox = close(axioms)
         rules = compile_rules(tbox, equality=equality)
         facts = MemoryFacts(by_term=any(r.rule_id.startswith("eq-rep") for r in rules))
-        facts.update(given)
+        index = RuleIndex([r for r in rules if r.body])
+        indexed = index.read_predicates()
+        if indexed is None:
+            facts.update(given)
+        else:
+            checks = compile_checks(tbox) if check else []
+            indexed |= {p for c in checks for _, p, _ in c.body} | {p for _, p, _ in axioms}
+            facts.update(t for t in given if t[1] in indexed)
         start = [t for t in tbox.triples if facts.add(t)]
         start += [r.head for r in rules if not r.body and facts.add(r.head)]
-        index = RuleIndex([r for r in rules if r.body])
-        derived, rounds = saturate(facts, chain(given, start), index, add=facts.add)
+        derived, rounds = saturate_memory(facts, chain(given, start), index)
         derived = start + derived
         entailed_axioms = {t for t in derived if is_tbox(*t)} - tbox.triples
         if not entailed_axioms:

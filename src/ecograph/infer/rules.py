@@ -216,11 +216,12 @@ def reads_hidden(rules: list[Rule], structural: set[str]) -> bool:
     """Return whether a rule reads facts never stored (typing to class expressions or OWL).
 
     Such facts are recomputed by a full run; incremental maintenance needs every fact it
-    reads to be in the store, so it falls back to a full run when this is true.
+    reads to be in the store, so it falls back to a full run when this is true. Members of
+    owl:Nothing are left aside: they only exist in inconsistent data, reported as clashes.
     """
     for rule in rules:
         for _, p, o in rule.body:
-            if p == TYPE and not is_var(o) and (is_vocabulary(o) or
-                                                (is_blank(o) and o in structural)):
+            if p == TYPE and not is_var(o) and o != s.NOTHING and (
+                    is_vocabulary(o) or (is_blank(o) and o in structural)):
                 return True
     return False
