@@ -1,7 +1,8 @@
-"""The ``import`` command: real open data (CORDIS, NUTS, ISO 3166, ROR) into the store."""
+"""The ``import`` command: real open data (CORDIS networks, NUTS, ISO 3166) into the store."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +28,11 @@ def import_command(kind: str, paths: tuple[Path, ...], store_location: str | Non
     Kinds and what they read (as in ../shared/data):
       nuts              nuts2021_classification.csv [+ changes, latin names]
       iso3166           iso_3166-1.json
-      cordis-reference  cordisref-*.csv
       cordis-network    fp7_orgs.csv fp7_edges.tsv h2020_*.tsv [+ fp7_organizations.csv]
-      cordis-horizon    organization*.csv project*.csv (Horizon Europe, official format)
-      ror               ror_europe_flat.csv
 
     Each import replaces the kind's named graph, all or nothing: a bad file changes
     nothing (exit 2, or 1 when the mapped data breaks the shapes). Import nuts before
-    cordis-network and cordis-horizon. Skipped and repaired rows, with reasons, are listed
+    cordis-network. Skipped and repaired rows, with reasons, are listed
     in the log file; matches with the seed's organisations in a CSV beside it.
     """
     settings = settings_for(store_location)
@@ -42,7 +40,7 @@ def import_command(kind: str, paths: tuple[Path, ...], store_location: str | Non
     files = input_files(kind, list(paths))
     total = sum(f.stat().st_size for f in files)
     bar_options: dict[str, Any] = {"length": total, "label": f"importing {kind}", "show_pos": False,
-                   "file": click.get_text_stream("stderr")}
+                   "file": sys.stderr}
     with opened(settings, autoload=True) as store, click.progressbar(**bar_options) as bar:
         outcome = run_import(store, kind, files, log_dir=logs, progress=bar.update)
     tally = outcome.tally

@@ -190,4 +190,9 @@ class Directory:
                         self.tally.repair(record.source, record.line, f"NUTS code "
                                           f"{resolution.how}", f"{record.nuts} -> "
                                           f"{resolution.code}")
-                    sink.add(subject, m.LOCATED_IN, iri(str(mint("region", resolution.code))))
+                    # The region and its ancestors: queries ask at any NUTS level without
+                    # following ecograph:parentRegion* (measured: ~2x faster at full scale).
+                    code = resolution.code
+                    for end in range(len(code), 1, -1):
+                        if code[:end] in nuts.levels:
+                            sink.add(subject, m.LOCATED_IN, iri(str(mint("region", code[:end]))))
