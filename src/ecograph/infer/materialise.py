@@ -19,6 +19,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from ecograph import graphs
+from ecograph.errors import StoreError
 from ecograph.formats import syntax_by_name
 from ecograph.infer.closure import infer
 from ecograph.infer.consistency import Clash, clash_from
@@ -97,7 +98,7 @@ def _read(store: Store) -> tuple[list[Triple], set[Triple]]:
                 elif g not in skip:
                     given.append(t)
     if carry.strip():
-        raise ValueError(f"truncated N-Quads export: {carry[:80]!r}")
+        raise StoreError(f"the store export ended mid-line: {carry[:80]!r}")
     return given, old
 
 
