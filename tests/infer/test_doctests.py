@@ -7,8 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["ecograph.infer.restrict", "ecograph.infer.schema", "ecograph.infer.closure",
-           "ecograph.infer.reference", "ecograph.infer.consistency"]
+MODULES = ["ecograph.infer.restrict", "ecograph.infer.materialise", "ecograph.infer.schema",
+           "ecograph.infer.closure", "ecograph.infer.reference", "ecograph.infer.consistency"]
 
 
 @pytest.mark.parametrize("name", MODULES)

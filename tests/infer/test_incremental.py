@@ -93,3 +93,21 @@ def test_a_change_to_axioms_falls_back_to_a_full_run(disk_store):
     outcome = update_inferences(disk_store, [axiom], [])
     assert outcome.mode == "full" and "axioms" in outcome.reason
     assert outcome.added >= 1
+
+
+def test_removing_the_last_same_as_removes_what_it_copied(disk_store):
+    from rdflib import URIRef
+
+    fill(disk_store, "rules-ontology.ttl", "rules-data.ttl")
+    disk_store.update(f"DELETE DATA {{ GRAPH <{DATA}> {{ <{ID}romsoft> <{EX}pic> \"999\" . "
+                      f"<{ID}romsoft> <{EX}headquarters> <{ID}iasi-city> . }} }}")
+    materialise(disk_store)
+    copied = (URIRef(f"{ID}tuiasi-ror"), URIRef(f"{EX}champion"), URIRef(f"{ID}umf"))
+    assert copied in set(disk_store.get_graph(graphs.INFERRED))
+    link = (URIRef(f"{ID}tuiasi"), URIRef("http://www.w3.org/2002/07/owl#sameAs"),
+            URIRef(f"{ID}tuiasi-ror"))
+    _apply(disk_store, [], [tuple(t.n3() for t in link)])
+    outcome = update_inferences(disk_store, [], [link])  # rdflib terms are accepted
+    assert outcome.mode == "incremental"
+    assert copied not in set(disk_store.get_graph(graphs.INFERRED))
+    assert (materialise(disk_store).added, materialise(disk_store).removed) == (0, 0)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-from rdflib import URIRef
+from rdflib import BNode, Literal, URIRef
 
 from ecograph import graphs
 from ecograph.errors import StoreError
@@ -171,17 +171,40 @@ def _read_tbox(facts: StoreFacts) -> set[Triple]:
     return found
 
 
-def update_inferences(store: Store, added: Iterable[Triple], removed: Iterable[Triple], *,
+def _term(term: object) -> str:
+    if isinstance(term, Literal):
+        datatype = None if term.language or term.datatype is None else ox.NamedNode(term.datatype)
+        return str(ox.Literal(str(term), language=term.language, datatype=datatype))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    return str(term)
+
+
+def as_terms(triple: tuple[object, object, object]) -> Triple:
+    """Return *triple* with N-Triples terms as Oxigraph writes them (rdflib terms converted).
+
+    >>> as_terms((URIRef("http://e.org/a"), URIRef("http://e.org/p"), Literal("x", lang="ro")))
+    ('<http://e.org/a>', '<http://e.org/p>', '"x"@ro')
+    """
+    s, p, o = triple
+    return (_term(s), _term(p), _term(o))
+
+
+def update_inferences(store: Store, added: Iterable[tuple[object, object, object]],
+                      removed: Iterable[tuple[object, object, object]], *,
                       check: bool = True) -> InferenceOutcome:
     """Bring the inferred graph up to date after a committed change of asserted triples.
 
-    *added* and *removed* are the triples (N-Triples terms) the change asserted and
-    retracted. Additions are propagated semi-naively; removals by delete–rederive
+    *added* and *removed* are the triples the change asserted and retracted (rdflib terms
+    or N-Triples strings); the store already holds the change. Additions are propagated
+    semi-naively; removals by delete–rederive
     (over-delete what they supported, rederive what still has a derivation, propagate).
     Falls back to :func:`materialise` when the change touches axioms, when the rules read
     facts the store does not keep, or when the store is not the embedded one.
     """
-    added, removed = set(added), set(removed)
+    added, removed = {as_terms(t) for t in added}, {as_terms(t) for t in removed}
     inner = _oxigraph(store)
     if inner is None:
         return materialise(store, check=check, reason="not an embedded store")
@@ -197,7 +220,8 @@ def update_inferences(store: Store, added: Iterable[Triple], removed: Iterable[T
     axioms = _read_tbox(asserted)
     tbox = close(axioms)
     structural = structural_nodes(axioms)
-    equality = next(everything.match(None, SAME_AS, None), None) is not None
+    equality = (any(t[1] == SAME_AS for t in added | removed)
+                or next(everything.match(None, SAME_AS, None), None) is not None)
     rules = compile_rules(tbox, equality=equality)
     if reads_hidden(rules, structural):
         return materialise(store, check=check, reason="rules read class-expression typing")
