@@ -13,7 +13,7 @@ from ecograph.load import parse_file
 from ecograph.namespaces import ECOGRAPH, ONTOLOGY_IRI
 
 ROOT = Path(__file__).resolve().parents[2]
-TERM = re.compile(r"(?:ecograph:|https://w3id\.org/ecograph/ontology#)([A-Za-z_][\w-]*)")
+TERM = re.compile(r"(?:(?<![\w:/.-])ecograph:|https://w3id\.org/ecograph/ontology#)([A-Za-z_][\w-]*)")
 
 
 @pytest.fixture(scope="module")
