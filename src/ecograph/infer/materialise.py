@@ -81,8 +81,28 @@ def _split_nquad(line: str) -> tuple[Triple, str | None]:
     return (s, p, rest), None
 
 
+def _read_embedded(store: Store, inner: ox.Store) -> tuple[list[Triple], set[Triple]]:
+    """:func:`_read` for the embedded store: one N-Triples dump per graph, no thread."""
+    given: list[Triple] = []
+    old: set[Triple] = set()
+    for graph in [*input_graphs(store), graphs.INFERRED]:
+        if not inner.contains_named_graph(ox.NamedNode(str(graph))):
+            continue
+        data = inner.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(str(graph)))
+        target: list[Triple] | set[Triple] = old if graph == graphs.INFERRED else given
+        add = target.add if isinstance(target, set) else target.append
+        for line in data.decode("utf-8").split("\n"):
+            if line:
+                s, p, rest = line.split(" ", 2)
+                add((s, p, rest[:-2]))
+    return given, old
+
+
 def _read(store: Store) -> tuple[list[Triple], set[Triple]]:
     """Read the inference input and the current inferred graph from *store*."""
+    inner = _oxigraph(store)
+    if inner is not None:
+        return _read_embedded(store, inner)
     skip = {f"<{g}>" for g in NOT_INPUT - {graphs.INFERRED}}
     given: list[Triple] = []
     old: set[Triple] = set()
