@@ -142,11 +142,13 @@ def fetch_labels(store: Store, nodes: Iterable[Node]) -> dict[Node, Literal]:
     """
     iris = sorted({n for n in nodes if isinstance(n, URIRef)})
     ranked: dict[Node, tuple[int, int, str, Literal]] = {}
-    props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    # One branch per property: Oxigraph then looks each (?x, property) up in its index,
+    # where a second VALUES block for the property would make it scan every triple.
+    branches = " UNION ".join(f"{{ ?x <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PROPERTIES)
     for start in range(0, len(iris), _LABEL_BATCH):
         values = " ".join(f"<{i}>" for i in iris[start:start + _LABEL_BATCH])
-        rows = _select(store, f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} "
-                              f"VALUES ?p {{ {props} }} ?x ?p ?l FILTER(isLiteral(?l)) }}")
+        rows = _select(store, f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {values} }} {branches} "
+                              "FILTER(isLiteral(?l)) }")
         for x, p, label in rows.rows:
             if x is None or not isinstance(label, Literal):
                 continue

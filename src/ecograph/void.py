@@ -74,13 +74,16 @@ def _where(graph: URIRef | None, pattern: str) -> str:
 
 def counts(store: Store, graph: URIRef | None = None) -> Counts:
     """Return the statistics of *graph*, or of the whole dataset (distinct triples)."""
-    triples = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_where(graph, '?s ?p ?o')} }}"
+    # A named graph is a set already; only the union needs DISTINCT across graphs.
+    triples = (f"SELECT ?s ?p ?o WHERE {{ {_where(graph, '?s ?p ?o')} }}" if graph is not None
+               else f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_where(graph, '?s ?p ?o')} }}")
     totals = _rows(store, "SELECT (COUNT(*) AS ?t) (COUNT(DISTINCT ?s) AS ?ds) "
                           "(COUNT(DISTINCT ?o) AS ?do) (COUNT(DISTINCT ?p) AS ?np) "
                           f"WHERE {{ {triples} }}")[0]
     entities = _rows(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { "
                             f"{_where(graph, '?s ?p ?o')} FILTER(isIRI(?s)) }}")[0][0]
-    typed = f"SELECT DISTINCT ?s ?c WHERE {{ {_where(graph, '?s a ?c')} }}"
+    typed = (f"SELECT ?s ?c WHERE {{ {_where(graph, '?s a ?c')} }}" if graph is not None
+             else f"SELECT DISTINCT ?s ?c WHERE {{ {_where(graph, '?s a ?c')} }}")
     classes = {URIRef(str(c)): _int(n) for c, n in _rows(
         store, f"SELECT ?c (COUNT(?s) AS ?n) WHERE {{ {typed} }} GROUP BY ?c") if c is not None}
     properties = {URIRef(str(p)): _int(n) for p, n in _rows(
@@ -94,9 +97,9 @@ def _metadata(store: Store, graphs: Sequence[URIRef]) -> Graph:
     if not graphs:
         return data
     values = " ".join(f"<{g}>" for g in graphs)
-    props = " ".join(f"<{p}>" for p in METADATA)
+    props = ", ".join(f"<{p}>" for p in METADATA)
     for g, p, o in _rows(store, f"SELECT DISTINCT ?g ?p ?o WHERE {{ VALUES ?g {{ {values} }} "
-                                f"VALUES ?p {{ {props} }} ?g ?p ?o }}"):
+                                f"?g ?p ?o FILTER(?p IN ({props})) }}"):
         data.add((g, p, o))
     # A graph derived from source documents: its sources, and their licences.
     for g, src, licence in _rows(store, "SELECT DISTINCT ?g ?src ?l WHERE { VALUES ?g { "

@@ -194,7 +194,7 @@ class Linker:
 
     def links(self) -> dict[str, str]:
         """The site-wide links of the page header."""
-        return {"home": self.root + "/", "ontology": self.root + "/ontology",
+        return {"home": self.urls.void(), "ontology": self.root + "/ontology",
                 "void": self.urls.void(), "sparql": self.urls.sparql(),
                 "search": self.root + "/-/search"}
 
