@@ -199,6 +199,10 @@ def main() -> None:
               f"{predicted:.0f} s (~{predicted / 60:.0f} min)")
         print(f"ratio owlrl (extrapolated) / ecograph full run on disk: {predicted / t_full:.0f}x;"
               f" / ecograph core: {predicted / t_core:.0f}x")
+        largest, t_largest = points[-1]
+        linear = t_largest * size / largest
+        print(f"conservative (linear) extrapolation of owlrl: {linear:.0f} s; ratio / full run on "
+              f"disk: {linear / t_full:.0f}x; / core: {linear / t_core:.0f}x")
     t_reas_full = _reasonable(to_rdflib(schema + data))
     print(f"reasonable on the full network: {t_reas_full:.2f} s (a different, larger closure)")
 
