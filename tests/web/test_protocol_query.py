@@ -239,3 +239,11 @@ def test_cors_is_on_for_reads(http):
 def test_json_of_utf8_round_trips(http):
     response = http.post("/sparql", data={"query": 'SELECT ("Iași ✓" AS ?x) {}'})
     assert json.loads(response.content)["results"]["bindings"][0]["x"]["value"] == "Iași ✓"
+
+
+def test_answers_larger_than_a_pipe_buffer_arrive_whole(http):
+    big = "x" * 150_000  # one 150 kB literal: the answer spans several pipe buffers
+    response = http.post("/sparql", data={"query": f'SELECT ?x {{ VALUES ?x {{ "{big}" }} }}'},
+                         headers={"Accept": "text/tab-separated-values"})
+    assert response.status_code == 200, response.text[:300]
+    assert response.text.splitlines()[1] == f'"{big}"'

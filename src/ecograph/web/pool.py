@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import os
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -73,6 +74,9 @@ class _Worker:
             await ready
         finally:
             loop.remove_reader(fd)
+            # uvloop makes a watched descriptor non-blocking; the answer is read whole
+            # (the worker is writing it out of memory, so this waits for a copy, not work)
+            os.set_blocking(fd, True)
         return self.conn.recv()
 
     def kill(self) -> None:
