@@ -21,6 +21,7 @@ answer comes from the cache: the raw pipeline.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -71,8 +72,17 @@ def _send(client: httpx.Client, server: Server, request: Request, unique: int | 
         text = request.sparql if unique is None else f"{request.sparql}\n# {unique}"
         response = client.post(server.url, data={"query": text}, headers=ACCEPT,
                                timeout=timeout)
-    ok = response.status_code == 200 and b'"head"' in response.content[:200]
+    ok = response.status_code == 200 and _is_results(response.content)
     return time.perf_counter() - started, ok
+
+
+def _is_results(body: bytes) -> bool:
+    """Whether *body* is a SPARQL JSON results document (a failed answer is an error)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and "head" in document
 
 
 def run_mix(server: Server, requests: list[Request], concurrency: int, *, unique: bool,
