@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDFS, SDO, SKOS
+from rdflib.namespace import RDF, RDFS, SDO, SH, SKOS
 from rdflib.term import Node
 
 from ecograph import graphs
@@ -31,6 +31,7 @@ from ecograph.load import Source
 from ecograph.shapereach import (
     Access,
     Alt,
+    AnyStep,
     Path,
     Rep,
     Seq,
@@ -118,12 +119,14 @@ class _View:
         found = Graph()
         if not nodes:
             return found, set()
-        if isinstance(path, Step):
-            sources = sorted(n for n in nodes if path.inverse or not isinstance(n, Literal))
+        if isinstance(path, Step | AnyStep):
+            sources = sorted((n for n in nodes if path.inverse or not isinstance(n, Literal)),
+                             key=str)
+            predicate = f"<{path.iri}>" if isinstance(path, Step) else "?p"
             if path.inverse:
-                triples = self.construct(f"?m <{path.iri}> ?n", f"?m <{path.iri}> ?n", sources)
+                triples = self.construct(f"?m {predicate} ?n", f"?m {predicate} ?n", sources)
                 return triples, set(triples.subjects())
-            triples = self.construct(f"?n <{path.iri}> ?m", f"?n <{path.iri}> ?m", sources)
+            triples = self.construct(f"?n {predicate} ?m", f"?n {predicate} ?m", sources)
             return triples, set(triples.objects())
         if isinstance(path, Seq):
             frontier = nodes
@@ -161,51 +164,25 @@ class _View:
         found.update(graph.subjects())
         return found
 
-    def around(self, nodes: set[Node], predicates: frozenset[URIRef] | None, hops: int
-               ) -> tuple[Graph, set[Node]]:
-        """Triples with *predicates* (None: any) within *hops* of *nodes*, both directions."""
-        found = Graph()
-        frontier, seen = set(nodes), set(nodes)
-        test = "" if predicates is None else \
-            "FILTER(?p IN (" + ", ".join(f"<{p}>" for p in sorted(predicates)) + "))"
-        for _ in range(hops):
-            sources = sorted((n for n in frontier), key=str)
-            out = self.construct("?n ?p ?m", f"?n ?p ?m {test}",
-                                 [n for n in sources if not isinstance(n, Literal)])
-            inc = self.construct("?m ?p ?n", f"?m ?p ?n {test}", sources)
-            found += out
-            found += inc
-            reached = set(out.objects()) | set(inc.subjects())
-            frontier = reached - seen
-            seen |= reached
-            if not frontier:
-                break
-        return found, seen
-
 
 def affected_nodes(view: _View, change: ChangeSet, reach: ShapeReach) -> set[Node]:
     """The focus nodes whose validation result the change can alter."""
-    nodes = set(change.nodes())
     triples = {(s, p, o) for s, p, o, _g in change.additions | change.removals}
+    nodes = {s for s, _p, _o in triples} | {o for _s, _p, o in triples}
     wanted: dict[tuple[Path, ...], set[Node]] = {}
     for access in reach.accesses:
         for s, p, o in triples:
             for prefix, anchor in _hits(access, p):  # type: ignore[arg-type]
                 wanted.setdefault(prefix, set()).add(s if anchor == "s" else o)
-            if isinstance(access.what, tuple):
-                _kind, predicates, hops = access.what
-                if predicates is None or p in predicates:
-                    _, near = view.around({s, o}, predicates, hops)
-                    wanted.setdefault(access.position, set()).update(near)
     for prefix, anchors in wanted.items():
         nodes |= view.back(prefix, anchors)
-    return {n for n in nodes if not isinstance(n, Literal)}
+    return nodes  # literals too: sh:targetObjectsOf and sh:targetNode can target them
 
 
 def _hits(access: Access, predicate: URIRef) -> list[tuple[tuple[Path, ...], str]]:
     if access.what == "any":
         return [(access.position, "s")]
-    if isinstance(access.what, Step | Seq | Alt | Rep):
+    if isinstance(access.what, Step | AnyStep | Seq | Alt | Rep):
         return [((*access.position, *prefix), anchor)
                 for prefix, anchor in reach_back(access.what, predicate)]
     return []
@@ -234,11 +211,6 @@ def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
                                          key=str))
             data += part
             touched.update(part.objects())
-        elif isinstance(access.what, tuple):
-            _kind, predicates, hops = access.what
-            part, near = view.around(here, predicates, hops)
-            data += part
-            touched |= near
         else:
             part, ends = view.follow(access.what, here)  # type: ignore[arg-type]
             data += part
@@ -275,8 +247,42 @@ def validate_change(store: Store, change: ChangeSet, shapes: Graph, schema: Grap
     except NeedsFullValidation as why:
         return full_validation(store, change, shapes, schema, str(why))
     ordered = sorted(focus, key=str)
-    report = validate(data, shapes, schema, focus_nodes=ordered)
+    # pyshacl's focus_nodes option also drops the value nodes of nested shapes (sh:node,
+    # qualified shapes) that are not focus nodes, so validate the small graph whole and
+    # keep the results of the focus nodes: their surroundings are complete.
+    report = restrict(validate(data, shapes, schema), focus)
+    report.focus_count = len(ordered)
     return ChangeValidation(report, ordered, "incremental")
+
+
+def restrict(report: ValidationReport, focus: set[Node]) -> ValidationReport:
+    """*report* with only the results about *focus* nodes, its W3C graph rebuilt to match."""
+    kept = [r for r in report.results if r.focus in focus]
+    graph = Graph()
+    for prefix, namespace in report.graph.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    root = next(report.graph.subjects(RDF.type, SH.ValidationReport), BNode())
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(not kept)))
+    for node in report.graph.objects(root, SH.result):
+        if report.graph.value(node, SH.focusNode) in focus:
+            graph.add((root, SH.result, node))
+            _copy_description(report.graph, graph, node)
+    return ValidationReport(results=kept, graph=graph, focus_count=len(focus))
+
+
+def _copy_description(source: Graph, target: Graph, node: Node) -> None:
+    """Copy the triples about *node* and, recursively, about the blank nodes it uses."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for _s, p, o in source.triples((current, None, None)):
+            target.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
 
 
 def resulting_state(store: Store, change: ChangeSet) -> Graph:

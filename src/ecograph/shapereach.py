@@ -21,6 +21,7 @@ from rdflib.term import Node, Variable
 from ecograph.namespaces import PREFIXES
 
 _MAX_DEPTH = 8
+_NO_PROPERTY = "urn:ecograph:no-such-property"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,13 @@ class Step:
     """One predicate, walked forwards or (``inverse``) backwards."""
 
     iri: URIRef
+    inverse: bool = False
+
+
+@dataclass(frozen=True)
+class AnyStep:
+    """Any predicate, forwards or (``inverse``) backwards (a SPARQL variable predicate)."""
+
     inverse: bool = False
 
 
@@ -49,7 +57,7 @@ class Rep:
     kind: str
 
 
-Path = Step | Seq | Alt | Rep
+Path = Step | AnyStep | Seq | Alt | Rep
 TYPE = Step(RDF.type)
 
 
@@ -57,13 +65,13 @@ TYPE = Step(RDF.type)
 class Access:
     """At *position* (a path from the root focus), the shapes read *what*.
 
-    *what* is a path (its values are read), ``"any"`` (every outgoing triple, for
-    ``sh:closed``) or ``("sparql", predicates, hops)`` (a SPARQL constraint reading
-    triples with those predicates — ``None``: any — within *hops* of the node).
+    *what* is a path (its values are read) or ``"any"`` (every outgoing triple, for
+    ``sh:closed``). SPARQL-based constraints become accesses too: each triple pattern of
+    the query, placed by its distance from ``$this`` in the query's pattern graph.
     """
 
     position: tuple[Path, ...]
-    what: Path | str | tuple[str, frozenset[URIRef] | None, int]
+    what: Path | str
 
 
 @dataclass
@@ -160,11 +168,17 @@ class _Walker:
 
     def sparql(self, constraint: Node, focus: tuple[Path, ...], values: tuple[Path, ...],
                is_property: bool) -> None:
-        text = self.g.value(constraint, SH.select) or self.g.value(constraint, SH.ask)
-        predicates, patterns = _sparql_reads(self.g, str(text or ""))
-        if is_property and predicates is not None:
-            predicates = predicates | _path_predicates(values[-1])
-        self.add(focus, ("sparql", predicates, max(patterns, 1) + (1 if is_property else 0)))
+        text = str(self.g.value(constraint, SH.select) or self.g.value(constraint, SH.ask) or "")
+        if is_property:
+            text = text.replace("$PATH", sparql_path(values[-1]))
+        reads = sparql_reads(self.g, text, constraint)
+        if reads is None:
+            self.reach.unsupported = ("a SPARQL constraint reads data not connected to $this "
+                                      f"({constraint})")
+            return
+        for position, step in reads:
+            self.add((*focus, *position), step)
+            self.add((*focus, *position), TYPE)
 
 
 def parse_path(g: Graph, node: Node) -> Path:
@@ -191,6 +205,8 @@ def invert(path: Path) -> Path:
     """The inverse path: ``^(a/b)`` = ``^b/^a``."""
     if isinstance(path, Step):
         return Step(path.iri, not path.inverse)
+    if isinstance(path, AnyStep):
+        return AnyStep(not path.inverse)
     if isinstance(path, Seq):
         return Seq(tuple(invert(p) for p in reversed(path.items)))
     if isinstance(path, Alt):
@@ -202,6 +218,8 @@ def sparql_path(path: Path) -> str:
     """The SPARQL 1.1 property path of *path*."""
     if isinstance(path, Step):
         return ("^" if path.inverse else "") + f"<{path.iri}>"
+    if isinstance(path, AnyStep):  # a negated property set that excludes nothing real
+        return ("^" if path.inverse else "") + f"!<{_NO_PROPERTY}>"
     if isinstance(path, Seq):
         return "(" + "/".join(sparql_path(p) for p in path.items) + ")"
     if isinstance(path, Alt):
@@ -215,8 +233,8 @@ def reach_back(path: Path, predicate: URIRef) -> list[tuple[tuple[Path, ...], st
     Each answer is ``(prefix, anchor)``: the start of the path is the node reaching the
     triple's *anchor* (``"s"`` subject or ``"o"`` object) through *prefix*.
     """
-    if isinstance(path, Step):
-        if path.iri != predicate:
+    if isinstance(path, Step | AnyStep):
+        if isinstance(path, Step) and path.iri != predicate:
             return []
         return [((), "o" if path.inverse else "s")]
     if isinstance(path, Seq):
@@ -233,62 +251,92 @@ def reach_back(path: Path, predicate: URIRef) -> list[tuple[tuple[Path, ...], st
     return [((Rep(path.item, "*"), *prefix), anchor) for prefix, anchor in hits]
 
 
-def _path_predicates(path: Path) -> frozenset[URIRef]:
-    if isinstance(path, Step):
-        return frozenset({path.iri})
-    if isinstance(path, Seq | Alt):
-        return frozenset().union(*(_path_predicates(p) for p in path.items))
-    return _path_predicates(path.item)
+def sparql_reads(shapes: Graph, text: str, constraint: Node | None = None
+                 ) -> list[tuple[tuple[Path, ...], Path]] | None:
+    """What a SPARQL constraint reads, relative to ``$this``: (position, step) pairs.
 
-
-def _sparql_reads(shapes: Graph, text: str) -> tuple[frozenset[URIRef] | None, int]:
-    """The predicates a SPARQL constraint matches (None: a variable one) and its pattern count."""
+    The query's triple patterns (EXISTS and sub-queries included) form a graph over its
+    variables and terms; walking it from ``$this`` places each pattern at the path that
+    leads to it. A variable predicate reads any predicate. ``None`` when a pattern is
+    not connected to ``$this`` (the constraint may read anything).
+    """
     from rdflib.plugins.sparql import prepareQuery
 
     prologue = "".join(f"PREFIX {n}: <{i}>\n" for n, i in PREFIXES.items())
-    for declaration in shapes.objects(None, SH.declare):
-        prefix, namespace = shapes.value(declaration, SH.prefix), \
-            shapes.value(declaration, SH.namespace)
+    owners = list(shapes.objects(constraint, SH.prefixes)) if constraint is not None else []
+    declarations = [d for owner in owners for d in shapes.objects(owner, SH.declare)] \
+        or list(shapes.objects(None, SH.declare))
+    for declaration in declarations:
+        prefix = shapes.value(declaration, SH.prefix)
+        namespace = shapes.value(declaration, SH.namespace)
         if prefix is not None and namespace is not None:
             prologue += f"PREFIX {prefix}: <{namespace}>\n"
     try:
-        query = prepareQuery(prologue + text.replace("$PATH", "?__path"))
+        query = prepareQuery(prologue + text)
     except Exception:
-        return None, 8
-    predicates: set[URIRef] = set()
-    patterns = 0
-    variable_predicate = False
+        return None
+    patterns: list[tuple[Node, object, Node]] = []
+    _collect(query.algebra, patterns)
+    predicate_variables = {p for _s, p, _o in patterns if isinstance(p, Variable)}
+    known: dict[Node, tuple[Path, ...]] = {Variable("this"): ()}
+    reads: list[tuple[tuple[Path, ...], Path]] = []
+    todo = list(patterns)
+    while todo:
+        progressed = False
+        for pattern in list(todo):
+            s, p, o = pattern
+            step = AnyStep() if isinstance(p, Variable) else _rdflib_path(p)
+            if s in known and s not in predicate_variables:
+                here, there, walk = s, o, step
+            elif o in known and o not in predicate_variables:
+                here, there, walk = o, s, invert(step)
+            elif not isinstance(s, Variable | BNode) or not isinstance(o, Variable | BNode):
+                # a pattern anchored at a constant (e.g. the ontology): read from that term
+                continue
+            else:
+                continue
+            reads.append((known[here], walk))
+            if isinstance(there, Variable | BNode) and there not in known:
+                known[there] = (*known[here], walk)
+            todo.remove(pattern)
+            progressed = True
+        if not progressed:
+            break
+    leftover = [t for t in todo if not _constant_only(t, predicate_variables)]
+    return None if leftover else reads
 
-    def visit(value: object) -> None:
-        nonlocal patterns, variable_predicate
-        if isinstance(value, dict):
-            triples = value.get("triples") if getattr(value, "name", "") == "BGP" else None
-            for triple in triples or ():
-                patterns += 1
-                p = triple[1]
-                if isinstance(p, URIRef):
-                    predicates.add(p)
-                elif isinstance(p, Variable | BNode):
-                    variable_predicate = True
-                else:  # a property path object
-                    predicates.update(t for t in _walk_terms(p) if isinstance(t, URIRef))
-            for item in value.values():
-                visit(item)
-        elif isinstance(value, list | tuple):
-            for item in value:
-                visit(item)
 
-    visit(query.algebra)
-    return (None if variable_predicate else frozenset(predicates)), patterns
+def _constant_only(pattern: tuple[Node, object, Node], predicate_variables: set[Node]) -> bool:
+    """A pattern that only relates constants and predicate variables (an ontology lookup)."""
+    s, _p, o = pattern
+    return all(not isinstance(t, Variable | BNode) or t in predicate_variables for t in (s, o))
 
 
-def _walk_terms(path: object) -> list[object]:
-    found = []
-    for attr in ("arg", "args", "path"):
-        value = getattr(path, attr, None)
-        if isinstance(value, list | tuple):
-            for item in value:
-                found.extend([item] if isinstance(item, URIRef) else _walk_terms(item))
-        elif value is not None:
-            found.extend([value] if isinstance(value, URIRef) else _walk_terms(value))
-    return found
+def _collect(value: object, found: list[tuple[Node, object, Node]]) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "triples" and isinstance(item, list | tuple):
+                for triple in item:
+                    if isinstance(triple, list | tuple) and len(triple) == 3:
+                        found.append((triple[0], triple[1], triple[2]))
+            else:
+                _collect(item, found)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _collect(item, found)
+
+
+def _rdflib_path(path: object) -> Path:
+    from rdflib import paths
+
+    if isinstance(path, URIRef):
+        return Step(path)
+    if isinstance(path, paths.InvPath):
+        return invert(_rdflib_path(path.arg))
+    if isinstance(path, paths.SequencePath):
+        return Seq(tuple(_rdflib_path(a) for a in path.args))
+    if isinstance(path, paths.AlternativePath):
+        return Alt(tuple(_rdflib_path(a) for a in path.args))
+    if isinstance(path, paths.MulPath):
+        return Rep(_rdflib_path(path.path), path.mod)
+    return Alt((AnyStep(), AnyStep(inverse=True)))  # a negated property set: be generous
