@@ -6,10 +6,15 @@ whose IRI contains the query's slug, so ``iasi`` finds ``Iași`` through
 ``…/organisation/umf-iasi``. Hits are ranked: exact label, then label starting with the
 query, then shorter labels first. The query text is passed to SPARQL as an escaped
 string literal, never pasted as syntax.
+
+Scanning every label with SPARQL ``CONTAINS`` takes seconds on a large graph, so a
+server builds a :class:`LabelIndex` once per store version (one query for all labels)
+and matches in memory, accents folded (``iasi`` matches ``Iași`` itself).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
@@ -37,18 +42,73 @@ def _literal(text: str) -> str:
     return f'"{escaped}"'
 
 
-def search(store: Store, text: str, *, limit: int = 50) -> list[Hit]:
-    """Return up to *limit* resources matching *text* (see module docstring).
+def fold(text: str) -> str:
+    """Lower case without accents, for matching: ``fold("Iași")`` is ``'iasi'``."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
-    Raises ``ValueError`` for an empty query or one longer than
-    :data:`MAX_QUERY_LENGTH` characters.
-    """
+
+class LabelIndex:
+    """Every labelled IRI of a store: its preferred label, and all its labels folded."""
+
+    def __init__(self, labels: dict[URIRef, list[Literal]]) -> None:
+        self.entries = []
+        for iri, literals in labels.items():
+            folded = [fold(str(lbl)) for lbl in literals]
+            self.entries.append((iri, str(literals[0]), folded, str(iri).lower()))
+
+    @classmethod
+    def build(cls, store: Store) -> LabelIndex:
+        """Read every label of *store* (one SPARQL query per label property)."""
+        found: dict[URIRef, list[tuple[int, int, Literal]]] = {}
+        for rank, prop in enumerate(LABEL_PROPERTIES):
+            result = store.query(f"SELECT ?s ?l WHERE {{ ?s <{prop}> ?l "
+                                 "FILTER(isIRI(?s) && isLiteral(?l)) }")
+            if not isinstance(result, SelectResult):  # pragma: no cover
+                raise TypeError("expected SELECT results")
+            for iri, label in result.rows:
+                if isinstance(label, Literal):
+                    lang = label.language or ""
+                    found.setdefault(URIRef(str(iri)), []).append(
+                        (rank, 0 if lang.startswith("en") else 1 if not lang else 2, label))
+        return cls({iri: [lbl for *_, lbl in sorted(keys, key=lambda k: (k[0], k[1], str(k[2])))]
+                    for iri, keys in found.items()})
+
+    def match(self, query: str, slug: str, limit: int) -> list[tuple[URIRef, str]]:
+        """The IRIs with a label containing the folded *query*, or whose IRI has *slug*."""
+        wanted = fold(query)
+        found = []
+        for iri, label, folded, lowered in self.entries:
+            if any(wanted in f for f in folded) or (slug and slug in lowered):
+                best = min((0 if f == wanted else 1 if f.startswith(wanted) else 2, len(f))
+                           for f in folded)
+                found.append((best, fold(label), iri, label))
+        found.sort(key=lambda e: (e[0], e[1]))
+        return [(iri, label) for _, _, iri, label in found[:limit]]
+
+
+def _clean(text: str) -> str:
     query = " ".join(text.split())
     if not query:
         raise ValueError("the search text is empty")
     if len(query) > MAX_QUERY_LENGTH:
         raise ValueError(f"the search text is longer than {MAX_QUERY_LENGTH} characters")
+    return query
+
+
+def search(store: Store, text: str, *, limit: int = 50,
+           index: LabelIndex | None = None) -> list[Hit]:
+    """Return up to *limit* resources matching *text* (see module docstring).
+
+    With *index* the labels are matched in memory; without, by SPARQL. Raises
+    ``ValueError`` for an empty query or one longer than :data:`MAX_QUERY_LENGTH`
+    characters.
+    """
+    query = _clean(text)
     slug = slugify(query)
+    if index is not None:
+        matched = index.match(query, slug, limit)
+        types = _types(store, [iri for iri, _ in matched])
+        return [Hit(iri, label, types.get(iri, ())) for iri, label in matched]
     props = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     by_iri = f"|| CONTAINS(LCASE(STR(?s)), {_literal(slug)})" if slug else ""
     sparql = (f"SELECT DISTINCT ?s WHERE {{ VALUES ?p {{ {props} }} ?s ?p ?label "
@@ -68,8 +128,7 @@ def search(store: Store, text: str, *, limit: int = 50) -> list[Hit]:
         return kind, len(label), label
 
     ordered = sorted(iris, key=rank)[:limit]
-    return [Hit(i, str(labels.get(i, _fallback(labels.get(i), i))), types.get(i, ()))
-            for i in ordered]
+    return [Hit(i, _fallback(labels.get(i), i), types.get(i, ())) for i in ordered]
 
 
 def _fallback(label: Literal | None, iri: URIRef) -> str:

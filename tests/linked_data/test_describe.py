@@ -32,23 +32,38 @@ def test_outgoing_statements_carry_their_graphs_and_the_labels_of_what_they_poin
     assert (UMF, URIRef(ECO + "rorId"), Literal("03hd30t45")) in d.graph()
 
 
+def _graphs_of(store, s, p, o) -> set[str]:
+    def term(node):
+        return ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.Literal(
+            str(node), language=node.language,
+            datatype=ox.NamedNode(str(node.datatype)) if node.datatype else None)
+
+    return {q.graph_name.value for q in store._store.quads_for_pattern(
+        term(s), term(p), term(o), None)}
+
+
 def test_inferred_statements_are_marked_and_kept_in_the_inferred_graph(ld_store):
     d = describe(ld_store, UMF)
-    inferred = {(s.predicate, s.other) for s in d.outgoing if s.inferred}
-    asserted = {(s.predicate, s.other) for s in d.outgoing if not s.inferred}
-    assert (RDF.type, URIRef(ECO + "Organisation")) in inferred
-    assert not inferred & asserted
+    inferred = [s for s in d.outgoing if s.inferred]
+    assert inferred, "the inferred graph holds statements about UMF Iasi"
+    for s in d.outgoing:
+        graphs = _graphs_of(ld_store, UMF, s.predicate, s.other)
+        assert s.inferred == (graphs == {str(INFERRED)}), s
+        assert {str(g) for g in s.graphs} == graphs
+    quads = d.dataset()
+    for s in inferred:
+        assert (UMF, s.predicate, s.other) in quads.graph(INFERRED)
+    assert (UMF, URIRef(ECO + "country"), RO) not in quads.graph(INFERRED)
+    # Asserted types come first.
+    types = [s for s in d.outgoing if s.predicate == RDF.type]
+    assert d.types[:len([t for t in types if not t.inferred])] == [
+        t.other for t in sorted(types, key=lambda t: t.inferred) if not t.inferred]
     tu = describe(ld_store, ID + "organisation/tu-iasi")
     project = URIRef(ID + "project/edih-diz")
     marks = {(s.predicate, s.other): s.inferred for s in tu.outgoing}
     assert marks[(URIRef(ECO + "participatesIn"), project)] is True
     assert {(s.predicate, s.other): s.inferred for s in tu.incoming}[
         (URIRef(ECO + "hasParticipant"), project)] is False
-    quads = d.dataset()
-    assert (UMF, RDF.type, URIRef(ECO + "Organisation")) in quads.graph(INFERRED)
-    assert (UMF, URIRef(ECO + "country"), RO) not in quads.graph(INFERRED)
-    # Asserted types come first.
-    assert d.types[0] != URIRef(ECO + "Organisation")
 
 
 def test_incoming_statements_are_paged_and_every_page_is_distinct(ld_store):
@@ -103,3 +118,40 @@ def test_rdfs_label_of_neighbours_is_added_to_the_description_graph(ld_store):
     d = describe(ld_store, UMF)
     assert (RO, RDFS.label, Literal("Romania", lang="en")) in d.graph() or \
         (RO, RDFS.label, Literal("Romania")) in d.graph()
+
+
+@pytest.mark.parametrize("text", ["iasi", "Romania", "university", "Nord", "zzzzqq"])
+def test_the_label_index_finds_what_sparql_finds(ld_store, text):
+    from ecograph.iris import slugify
+    from ecograph.search import LabelIndex, fold
+
+    index = LabelIndex.build(ld_store)
+    by_sparql = [h.iri for h in search(ld_store, text, limit=500)]
+    by_index = [h.iri for h in search(ld_store, text, limit=500, index=index)]
+    assert set(by_sparql) <= set(by_index)
+    for hit in search(ld_store, text, limit=500, index=index):
+        assert fold(text) in fold(hit.label) or slugify(text) in str(hit.iri) or any(
+            fold(text) in fold(str(lbl)) for lbl in index_labels(ld_store, hit.iri))
+
+
+def index_labels(store, iri):
+    """Every label of *iri*, by SPARQL."""
+    from ecograph.describe import LABEL_PROPERTIES
+
+    props = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    return [row[0] for row in store.query(
+        f"SELECT ?l WHERE {{ <{iri}> ?p ?l FILTER(?p IN ({props})) }}").rows]
+
+
+def test_the_label_index_folds_accents(ld_store):
+    from ecograph.search import LabelIndex, fold
+
+    assert fold("Iași Ñ") == "iasi n"
+    index = LabelIndex({URIRef("http://x/a"): [Literal("Universitatea din Iași", lang="ro")],
+                        URIRef("http://x/b"): [Literal("Iași"), Literal("Jassy", lang="de")],
+                        URIRef("http://x/c"): [Literal("Cluj")]})
+    assert index.match("IASI", "", 10) == [(URIRef("http://x/b"), "Iași"),
+                                            (URIRef("http://x/a"), "Universitatea din Iași")]
+    assert index.match("jassy", "", 10) == [(URIRef("http://x/b"), "Iași")]
+    assert index.match("iasi", "", 1) == [(URIRef("http://x/b"), "Iași")]
+    assert index.match("x", "", 10) == []

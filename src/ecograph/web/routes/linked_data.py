@@ -12,6 +12,7 @@ an ecograph IRI is a ``400``; an ``Accept`` nothing matches is a ``406`` listing
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,7 @@ from ecograph.describe import Description, describe
 from ecograph.iris import KINDS, mint, parse_entity_iri
 from ecograph.namespaces import BASE, ECOGRAPH, ONTOLOGY_IRI
 from ecograph.ontology_docs import document, render_html
-from ecograph.search import MAX_QUERY_LENGTH, search
+from ecograph.search import MAX_QUERY_LENGTH, Hit, LabelIndex, search
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.ld_answers import (
     GET,
@@ -65,6 +66,27 @@ NETWORK_KINDS = ("region", "country", "cluster")
 
 def _ontology(request: Request) -> OntologyFile:
     return ontology_of(state_of(request).settings)
+
+
+_indexes: dict[tuple[str, int], LabelIndex] = {}
+_index_lock = threading.Lock()
+
+
+def label_index(request: Request) -> LabelIndex:
+    """The label index of the served store, built once per store version."""
+    state = state_of(request)
+    key = (state.cache.boot, state.store.version)
+    with _index_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = LabelIndex.build(state.store)
+            _indexes.clear()
+            _indexes[key] = index
+        return index
+
+
+def _search(request: Request, text: str, limit: int = 50) -> list[Hit]:
+    return search(state_of(request).store, text, limit=limit, index=label_index(request))
 
 
 def _page_number(request: Request) -> int:
@@ -191,11 +213,11 @@ def not_found(request: Request, linker: Linker, iri: str, path: str,
     """``404`` for an IRI nothing is said about, with resources of similar names."""
     words = " ".join(path.rsplit("/", 1)[-1].replace("-", " ").replace("_", " ").split())
     words = words[:MAX_QUERY_LENGTH]
-    hits = search(state_of(request).store, words, limit=5) if words else []
+    hits = _search(request, words, limit=5) if words else []
     for word in sorted(words.split(), key=len, reverse=True):
         if hits or len(word) < 3 or len(words.split()) == 1:
             break
-        hits = search(state_of(request).store, word, limit=5)
+        hits = _search(request, word, limit=5)
     search_url = f"{linker.root}/-/search?{urlencode({'q': words})}"
     suggestions = [{"text": h.label, "href": linker.href(str(h.iri)), "iri": str(h.iri)}
                    for h in hits]
@@ -277,7 +299,7 @@ def _search_answer(request: Request, q: str, as_json: bool) -> Response:
     state = state_of(request)
     linker = Linker(request, state.settings)
     try:
-        hits = search(state.store, q) if q.strip() else []
+        hits = _search(request, q) if q.strip() else []
     except ValueError as exc:
         raise HTTPProblem(400, str(exc)) from exc
     rows = [{"iri": str(h.iri), "label": h.label, "href": linker.href(str(h.iri)),
