@@ -3,7 +3,9 @@ Oxigraph server, then every graph and every named query equals the embedded stor
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +21,7 @@ from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResul
 from ecograph.store.embedded import OxigraphStore
 from ecograph.store.remote import RemoteStore
 from tests.store.conftest import OxigraphServer
-from tests.store.test_remote_failures import cli
+from tests.store.test_remote_failures import ECOGRAPH, cli
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Asked of both stores whatever the catalogue holds, so the comparison is never empty.
@@ -34,18 +36,28 @@ _TRIES = {"integer": ["2", "1", "3", "0"], "decimal": ["1.0"], "boolean": ["true
 
 
 @pytest.fixture(scope="module")
-def both(oxigraph_server: OxigraphServer, loaded_store_path: Path,
+def both(oxigraph_server: OxigraphServer, request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
-    """The bundled data in an embedded store (the shared session copy, via ``load_bundled``,
-    what ``ecograph load`` runs) and loaded by the ``ecograph load`` CLI into the server."""
+    """The bundled data loaded by the ``ecograph load`` CLI into the server and, meanwhile,
+    into an embedded store (the session's shared copy: ``load_bundled``, what the CLI runs).
+    """
     remote = RemoteStore.from_location(oxigraph_server.location_url)
     remote.update("DROP ALL")
-    result = cli("load", "--store", oxigraph_server.location_url, timeout=900,
-                 ECOGRAPH_PROJECT_DIR=str(ROOT))
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "triples to <https://w3id.org/ecograph/graph/" in result.stdout
+    environment = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT)}
+    loading = subprocess.Popen(
+        [str(ECOGRAPH), "load", "--store", oxigraph_server.location_url],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+    try:
+        loaded: Path = request.getfixturevalue("loaded_store_path")
+        out, err = loading.communicate(timeout=1200)
+    finally:
+        if loading.poll() is None:
+            loading.kill()
+            loading.wait(timeout=10)
+    assert loading.returncode == 0, err[-3000:]
+    assert "triples to <https://w3id.org/ecograph/graph/" in out
     copy = tmp_path_factory.mktemp("e2e") / "store"
-    shutil.copytree(loaded_store_path, copy)
+    shutil.copytree(loaded, copy)
     embedded = OxigraphStore(copy)
     yield embedded, remote
     embedded.close()
