@@ -9,7 +9,8 @@ Baselines, run in the same session on the same quads:
   against the Oxigraph server's ``GET /store`` (N-Quads, uncompressed), with each server's
   resident memory before and at peak during the download (constant memory means the peak
   does not grow with the dump);
-- VoID: the first ``/-/void`` (counted by SPARQL) and a repeated one (cached per version).
+- VoID: the first ``/-/void`` (counted by SPARQL) and a repeated one (cached per version);
+- label search: the first (builds the in-memory label index) and repeated ones.
 
 Run: ``.venv/bin/python bench/linked_data.py [--requests 200]``. Prints medians, p95 and
 ratios; asserts nothing.
@@ -126,6 +127,14 @@ def main() -> None:
             started = time.perf_counter()
             client.get(f"{root}/-/void.ttl").raise_for_status()
             print(f"  first /-/void {cold:.2f} s, repeated {time.perf_counter() - started:.3f} s")
+            print("label search:")
+            started = time.perf_counter()
+            client.get(f"{root}/-/search.json", params={"q": "universi"}).raise_for_status()
+            cold = time.perf_counter() - started
+            _summary("ecograph /-/search.json (index built)", _timed(
+                client, [(f"{root}/-/search.json", {"q": w}) for w in
+                         ("iasi", "hospital", "univ", "instituto", "gmbh") * 10]))
+            print(f"  first search (builds the label index) {cold:.2f} s")
         print("whole-dataset dump (streamed):")
         for name, server, url, params in (
                 ("ecograph /-/dumps/dataset.nq.gz", ecograph, f"{root}/-/dumps/dataset.nq.gz",
