@@ -142,8 +142,10 @@ def _classification(job: Job, path: Path, known: dict[str, int]) -> None:
                                  "in hierarchical order")
             sink.add(subject, m.PARENT_REGION, region_iri(parent))
         if country not in countries:
+            # Typed and labelled here too, so the graph stands on its own (shapes need both).
             countries.add(country)
             sink.add(country_iri, m.A, m.COUNTRY)
+            sink.add(country_iri, m.LABEL, literal(row.get("label") or country))
             sink.add(country_iri, m.ISO_ALPHA2, literal(country))
         tally.written += 1
 

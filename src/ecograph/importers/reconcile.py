@@ -22,6 +22,7 @@ record, score, name score, evidence, decision) for curators to check.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 from collections import Counter
@@ -29,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ecograph.graphs import source_graph
 from ecograph.iris import slugify
 from ecograph.namespaces import ECOGRAPH, ID
 from ecograph.store.base import SelectResult, Store
@@ -64,6 +66,7 @@ STOPWORDS = frozenset({
 })
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stems(name: str) -> frozenset[str]:
     """The word stems of an organisation name used for matching.
 
@@ -119,23 +122,30 @@ class Match:
     decision: str = "review"
 
 
+#: The graphs that importers write organisations into (never the seed).
+IMPORT_GRAPHS = ("cordis-network", "ror-europe", "cordis-horizon-europe")
 _IMPORTED_KEY = re.compile(r"^(pic|cordis|ror|fp7|h2020)-")
 
 
 def seed_organisations(store: Store) -> list[SeedOrganisation]:
     """The curated organisations in *store*: those whose IRI was not minted by an importer."""
+    imported = ", ".join(f"<{source_graph(name)}>" for name in IMPORT_GRAPHS)
     answer = store.query(f"""
         PREFIX ecograph: <{ECOGRAPH}>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX schema: <http://schema.org/>
         SELECT ?org ?name ?country ?pic ?ror ?city WHERE {{
-          ?org a ?type . FILTER(STRSTARTS(STR(?org), "{ID}organisation/"))
+          {{ SELECT DISTINCT ?org WHERE {{
+          GRAPH ?g {{ ?org a ?type }}
+          FILTER(?g NOT IN ({imported}))
+          FILTER(STRSTARTS(STR(?org), "{ID}organisation/"))
+          FILTER(!REGEX(STR(?org), "/organisation/(pic|cordis|ror|fp7|h2020)-"))
           FILTER(?type IN (ecograph:Organisation, ecograph:Company, ecograph:SME,
             ecograph:Startup, ecograph:University, ecograph:ResearchOrganisation,
             ecograph:HealthcareProvider, ecograph:Hospital, ecograph:Association,
             ecograph:PatientsAssociation, ecograph:PublicAuthority,
-            ecograph:RegionalDevelopmentAgency, ecograph:Facilitator, ecograph:Cluster))
+            ecograph:RegionalDevelopmentAgency, ecograph:Facilitator, ecograph:Cluster)) }} }}
           OPTIONAL {{ ?org rdfs:label|ecograph:legalName|ecograph:alternativeName
                           |ecograph:acronym|skos:altLabel|schema:name ?name }}
           OPTIONAL {{ ?org ecograph:country/ecograph:isoAlpha2Code ?country }}
@@ -211,7 +221,10 @@ class Matcher:
 
         accepted: dict[str, str] = {}
         for record in self._candidates:
-            scored = sorted((self._score(seed, record, weight) for seed in self.seeds),
+            seeds = [s for s in self.seeds if s.country == record.country
+                     or (record.pic and record.pic in s.pics)
+                     or (record.ror and record.ror in s.rors)]
+            scored = sorted((self._score(seed, record, weight) for seed in seeds),
                             key=lambda m: -m.score)
             scored = [m for m in scored if m.score >= REVIEW]
             if not scored:
@@ -233,6 +246,8 @@ class Matcher:
             return Match(seed, record, 1.0, 1.0, f"same CORDIS PIC {record.pic}")
         if record.ror and record.ror in seed.rors:
             return Match(seed, record, 1.0, 1.0, f"same ROR id {record.ror}")
+        if record.ror and seed.rors:
+            return Match(seed, record, 0.0, 0.0, "the seed organisation has another ROR id")
         if seed.country != record.country:
             return Match(seed, record, 0.0, 0.0, "different country")
         best, pair = 0.0, ("", "")

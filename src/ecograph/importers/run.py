@@ -44,6 +44,7 @@ KINDS: dict[str, str] = {
     "cordis-network": "ecograph.importers.cordis_network",
     "nuts": "ecograph.importers.nuts",
     "iso3166": "ecograph.importers.iso3166",
+    "ror": "ecograph.importers.ror",
 }
 #: Graphs up to this many triples are replaced in one SPARQL update (atomic everywhere).
 ATOMIC_LIMIT = 50_000
