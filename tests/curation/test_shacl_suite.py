@@ -11,6 +11,7 @@ from rdflib.namespace import RDF, SH
 P = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://datashapes.org/sh/tests/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 """
 
 CASES = {
@@ -34,8 +35,7 @@ CASES = {
         "sh:qualifiedMaxCount 1 ] ."),
     "closed-001": ("ex:a a ex:C ; ex:p 1 ; ex:q 2 .",
                    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; "
-                   "sh:ignoredProperties ( rdf:type ) ; sh:property [ sh:path ex:p ] ."
-                   " @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> ."),
+                   "sh:ignoredProperties ( rdf:type ) ; sh:property [ sh:path ex:p ] ."),
     "sparql-001": ("ex:a ex:start 5 ; ex:end 3 . ex:b ex:start 1 ; ex:end 2 .",
                    'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:start ; sh:sparql [ '
                    'sh:message "ends before it starts" ; sh:select """SELECT $this WHERE { '
