@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, RDFS, SDO, SH, SKOS
 from rdflib.term import Node
 
 from ecograph.namespaces import PREFIXES
+from ecograph.shacl_sparql import bulk_constraints, evaluate, without_bulk
 
 SEVERITIES = ("Violation", "Warning", "Info")
 _LABELS = (RDFS.label, SKOS.prefLabel, SDO.name)
@@ -141,18 +142,23 @@ def report_from_graph(report: Graph, data: Graph | None = None,
 
 
 def validate(data: Graph, shapes: Graph, ontology: Graph | None = None,
-             focus_nodes: list[Node] | None = None) -> ValidationReport:
+             focus_nodes: list[Node] | None = None, *,
+             bulk_sparql: bool = True) -> ValidationReport:
     """Validate *data* against *shapes*; *ontology* supplies class and property hierarchies.
 
     With *focus_nodes*, only those nodes are validated (pyshacl's ``focus_nodes``), each
-    against every shape that targets it. Raises ``ValueError`` if pyshacl cannot run.
+    against every shape that targets it. With *bulk_sparql* (the default), SPARQL-based
+    constraints that are safe for it run once for all focus nodes in Oxigraph
+    (:mod:`ecograph.shacl_sparql`); the rest of SHACL is pyshacl's. Raises ``ValueError``
+    if pyshacl cannot run.
     """
+    bulk = bulk_constraints(shapes) if bulk_sparql else []
     kwargs: dict[str, object] = {}
     if focus_nodes is not None:
         kwargs["focus_nodes"] = list(focus_nodes)
     _conforms, report_graph, _text = pyshacl.validate(
         data,
-        shacl_graph=shapes,
+        shacl_graph=without_bulk(shapes, bulk) if bulk else shapes,
         ont_graph=ontology,
         inference="none",
         advanced=True,
@@ -161,6 +167,9 @@ def validate(data: Graph, shapes: Graph, ontology: Graph | None = None,
         abort_on_first=False,
         **kwargs,
     )
+    if not isinstance(report_graph, Graph):
+        raise ValueError(f"pyshacl could not validate: {report_graph}")
+    evaluate(data, ontology, shapes, bulk, report_graph, focus_nodes)
     report = report_from_graph(report_graph, data, shapes)
     if focus_nodes is not None:
         report.focus_count = len(focus_nodes)
