@@ -45,6 +45,7 @@ KINDS: dict[str, str] = {
     "nuts": "ecograph.importers.nuts",
     "iso3166": "ecograph.importers.iso3166",
     "ror": "ecograph.importers.ror",
+    "cordis-horizon": "ecograph.importers.cordis_horizon",
 }
 #: Graphs up to this many triples are replaced in one SPARQL update (atomic everywhere).
 ATOMIC_LIMIT = 50_000
