@@ -1,4 +1,4 @@
-"""The ``import`` command: real open data (CORDIS networks, NUTS, ISO 3166) into the store."""
+"""The ``import`` command: real open data (CORDIS, NUTS, ISO 3166, ROR) into the store."""
 
 from __future__ import annotations
 
@@ -28,11 +28,14 @@ def import_command(kind: str, paths: tuple[Path, ...], store_location: str | Non
     Kinds and what they read (as in ../shared/data):
       nuts              nuts2021_classification.csv [+ changes, latin names]
       iso3166           iso_3166-1.json
+      cordis-reference  cordisref-*.csv
       cordis-network    fp7_orgs.csv fp7_edges.tsv h2020_*.tsv [+ fp7_organizations.csv]
+      cordis-horizon    organization*.csv project*.csv (Horizon Europe, official format)
+      ror               ror_europe_flat.csv
 
     Each import replaces the kind's named graph, all or nothing: a bad file changes
     nothing (exit 2, or 1 when the mapped data breaks the shapes). Import nuts before
-    cordis-network. Skipped and repaired rows, with reasons, are listed
+    cordis-network and cordis-horizon. Skipped and repaired rows, with reasons, are listed
     in the log file; matches with the seed's organisations in a CSV beside it.
     """
     settings = settings_for(store_location)

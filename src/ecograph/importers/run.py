@@ -42,6 +42,7 @@ from ecograph.validate import ValidationReport, ValidationResult
 #: Import kinds and the modules that implement them.
 KINDS: dict[str, str] = {
     "cordis-network": "ecograph.importers.cordis_network",
+    "cordis-reference": "ecograph.importers.cordis_reference",
     "nuts": "ecograph.importers.nuts",
     "iso3166": "ecograph.importers.iso3166",
     "ror": "ecograph.importers.ror",
