@@ -1,5 +1,6 @@
 """End to end on the remote backend: ``ecograph load`` of the bundled data into a real
-Oxigraph server, then every graph and every named query equals the embedded store's."""
+Oxigraph server (or ``ECOGRAPH_TEST_REMOTE_URL``), then every graph and every named query
+equals the embedded store's."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from ecograph.queries import NamedQuery, bind, catalogue
 from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResult, Store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.store.remote import RemoteStore
-from tests.store.conftest import OxigraphServer
+from tests.store.conftest import clean
 from tests.store.test_remote_failures import ECOGRAPH, cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +37,16 @@ _TRIES = {"integer": ["2", "1", "3", "0"], "decimal": ["1.0"], "boolean": ["true
 
 
 @pytest.fixture(scope="module")
-def both(oxigraph_server: OxigraphServer, request: pytest.FixtureRequest,
+def both(remote_location: str, request: pytest.FixtureRequest,
          tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Store]]:
     """The bundled data loaded by the ``ecograph load`` CLI into the server and, meanwhile,
     into an embedded store (the session's shared copy: ``load_bundled``, what the CLI runs).
     """
-    remote = RemoteStore.from_location(oxigraph_server.location_url)
-    remote.update("DROP ALL")
+    remote = RemoteStore.from_location(remote_location)
+    clean(remote)
     environment = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT)}
     loading = subprocess.Popen(
-        [str(ECOGRAPH), "load", "--store", oxigraph_server.location_url],
+        [str(ECOGRAPH), "load", "--store", remote_location],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
     try:
         loaded: Path = request.getfixturevalue("loaded_store_path")
@@ -61,7 +62,7 @@ def both(oxigraph_server: OxigraphServer, request: pytest.FixtureRequest,
     embedded = OxigraphStore(copy)
     yield embedded, remote
     embedded.close()
-    remote.update("DROP ALL")
+    clean(remote)
     remote.close()
 
 
@@ -144,7 +145,7 @@ def test_every_named_query_gives_the_same_results(both: tuple[Store, Store]) -> 
 
 
 def test_a_named_query_through_the_cli_matches(both: tuple[Store, Store], tmp_path: Path,
-                                               oxigraph_server: OxigraphServer) -> None:
+                                               remote_location: str) -> None:
     embedded, _ = both
     copy = tmp_path / "copy"
     embedded.close()  # flushes; the CLI opens its own copy (one process per store folder)
@@ -153,7 +154,7 @@ def test_a_named_query_through_the_cli_matches(both: tuple[Store, Store], tmp_pa
     simple = [q for q in queries.values() if not any(p.required for p in q.parameters)]
     spec = simple[0].name if simple else BUILT_IN["classes"]
     outputs = []
-    for location in (str(copy), oxigraph_server.location_url):
+    for location in (str(copy), remote_location):
         result = cli("query", spec, "--format", "csv", "--store", location,
                      ECOGRAPH_PROJECT_DIR=str(ROOT))
         assert result.returncode == 0, result.stderr
