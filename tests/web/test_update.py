@@ -116,3 +116,20 @@ def test_unauthorised_update_through_httpx_leaves_no_trace(http, server):
                           data={"update": f"DROP GRAPH <{ORGS}>"})
     assert response.status_code == 401
     assert count(http) == before
+
+
+def test_posted_queries_see_writes_at_once(http, auth):
+    query = {"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SCRATCH}> {{ ?s ?p ?o }} }}"}
+    csv = {"Accept": "text/csv"}
+    first = http.post("/sparql", data=query, headers=csv)
+    again = http.post("/sparql", data=query, headers=csv)
+    assert first.text == again.text and first.headers["etag"] == again.headers["etag"]
+    direct = http.post("/sparql", content=query["query"].encode(),
+                       headers={**csv, "Content-Type": "application/sparql-query"})
+    assert direct.text == first.text
+    http.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{SCRATCH}> "
+                                         "{ <urn:x:post> <urn:x:p> 1 } }"}, headers=auth)
+    after = http.post("/sparql", data=query, headers=csv)
+    assert int(after.text.splitlines()[1]) == int(first.text.splitlines()[1]) + 1
+    assert after.headers["etag"] != first.headers["etag"]
+    http.post("/sparql", data={"update": f"DROP SILENT GRAPH <{SCRATCH}>"}, headers=auth)

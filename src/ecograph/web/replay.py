@@ -1,11 +1,11 @@
-"""Repeated reads answered before routing: a GET seen before, at the same store version,
+"""Repeated reads answered before routing: a query seen before, at the same store version,
 gets its recorded answer (or ``304`` for a matching ``If-None-Match``) straight away.
 
 Query answers depend only on the request (path, parameters, ``Accept``, ``Host`` for the
-base IRI) and on the store's content, which changes only with its version. So the whole
-answer of a ``200`` query response (one that carries an ETag) is recorded under those
-request parts and the version, and replayed until the next write. Everything else goes
-through the app as usual.
+base IRI, and for a POSTed query its body and type) and on the store's content, which
+changes only with its version. So the whole answer of a ``200`` query response (one that
+carries an ETag; updates never do) is recorded under those request parts and the
+version, and replayed until the next write. Everything else goes through the app.
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ecograph.web.cache import matches
 
 PATHS = ("/sparql", "/queries/")
+#: POSTed queries are replayed when their body is at most this long.
+MAX_POSTED = 64 * 1024
+_QUERY_BODIES = (b"application/x-www-form-urlencoded", b"application/sparql-query")
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,58 @@ class RepeatedReads:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" else ""
-        if scope.get("method") not in ("GET", "HEAD") or not path.startswith(PATHS) \
+        method = scope.get("method")
+        if method == "POST" and path == "/sparql":
+            await self._posted(scope, receive, send)
+            return
+        if method not in ("GET", "HEAD") or not path.startswith(PATHS) \
                 or (not scope.get("query_string") and path == "/sparql"):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        version = self._version(scope)
-        key = (scope["method"].encode(), path.encode(), scope["query_string"],
+        key = (method.encode(), path.encode(), scope["query_string"],
                headers.get(b"accept", b""), headers.get(b"host", b""))
+        await self._answer(scope, receive, send, key, headers)
+
+    async def _posted(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A POSTed query: read its (small) body into the key, then answer as for a GET."""
+        headers = dict(scope["headers"])
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        length = headers.get(b"content-length", b"")
+        if kind not in _QUERY_BODIES or not length.isdigit() or int(length) > MAX_POSTED:
+            await self.app(scope, receive, send)
+            return
+        chunks = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)  # the client went away
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        delivered = False
+
+        async def replay_body() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        key = (b"POST", b"/sparql", scope["query_string"], headers.get(b"accept", b""),
+               headers.get(b"host", b""), kind, body)
+        await self._answer(scope, replay_body, send, key, headers)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send,
+                      key: tuple[bytes, ...], headers: dict[bytes, bytes]) -> None:
+        version = self._version(scope)
         recorded = self._entries.get(key)
         if recorded is not None and recorded.version == version:
             self._entries.move_to_end(key)
-            if matches(headers.get(b"if-none-match", b"").decode("latin-1"), recorded.etag):
+            if scope["method"] != "POST" and matches(
+                    headers.get(b"if-none-match", b"").decode("latin-1"), recorded.etag):
                 kept = [(k, v) for k, v in recorded.headers
                         if k in (b"etag", b"vary", b"cache-control")]
                 await send({"type": "http.response.start", "status": 304, "headers": kept})
