@@ -65,7 +65,9 @@ def named_or(catalogue_: dict[str, NamedQuery], name: str, params: dict[str, str
     *fallback* when the project has no such query."""
     if name not in catalogue_:
         return Request(fallback)
-    return Request(bind(catalogue_[name], params), name, tuple(params.items()))
+    known = {p.name for p in catalogue_[name].parameters}
+    given = {k: v for k, v in params.items() if k in known}
+    return Request(bind(catalogue_[name], given), name, tuple(given.items()))
 
 
 def analytic_mix(store: ox.Store, catalogue_: dict[str, NamedQuery],
