@@ -90,7 +90,8 @@ def main() -> None:
     try:
         rules = Rules.from_store(store)
         change = make_change(store)
-        print(f"store: {store.count()} quads; change: {len(change.additions)} triples added")
+        print(f"store: {store.count()} quads; change: {len(change.additions)} triples added",
+              flush=True)
 
         incremental, verdicts = [], set()
         for _ in range(args.runs):
@@ -107,7 +108,7 @@ def main() -> None:
             undo(store, change)
         print(f"incremental ({mode}, {focus} focus nodes): median "
               f"{statistics.median(incremental) * 1000:.0f} ms over {args.runs} runs; "
-              f"verdict {sorted(verdicts)}")
+              f"verdict {sorted(verdicts)}", flush=True)
 
         full, full_verdicts = [], set()
         for _ in range(args.full_runs):

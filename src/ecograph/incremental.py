@@ -72,6 +72,7 @@ class _View:
             if g not in graphs.SYSTEM_GRAPHS:
                 self.added.add((s, p, o))
         self.removed: set[tuple[Node, Node, Node]] = set()
+        self._out: dict[Node, set[tuple[Node, Node, Node]]] = {}
         gone = {(s, p, o) for s, p, o, _g in change.removals} - set(self.added)
         if gone:
             kept = self._still_held(gone, change)
@@ -94,10 +95,13 @@ class _View:
                     kept.add((s, p, o))
         return kept
 
-    def construct(self, template: str, where: str, nodes: Sequence[Node]) -> Graph:
-        """Run ``CONSTRUCT {template} WHERE {VALUES ?n {…} where}`` on the changed data."""
+    def construct(self, template: str, where: str, nodes: Sequence[Node],
+                  pattern: tuple[Node | None, Node | None, bool] | None = None) -> Graph:
+        """Run ``CONSTRUCT {template} WHERE {VALUES ?n {…} where}`` on the stored data, add
+        the change's triples matching *pattern* — (predicate or None, unused, whether *n* is
+        the object) — and drop the triples it removes."""
         result = Graph()
-        todo = [n for n in nodes]
+        todo = list(nodes)
         if any(isinstance(n, BNode) for n in todo):
             raise NeedsFullValidation("the change reaches blank nodes")
         for start in range(0, len(todo), _BATCH):
@@ -107,11 +111,33 @@ class _View:
                 answer = self.store.query(query, default_graphs=self.data_graphs)
                 assert isinstance(answer, GraphResult)
                 result += answer.graph
-            local = self.added.query(query)
-            for triple in local:
-                result.add(triple)  # type: ignore[arg-type]
+        if pattern is not None and len(self.added):
+            predicate, _unused, incoming = pattern
+            for node in todo:
+                triples = self.added.triples((None, predicate, node) if incoming
+                                             else (node, predicate, None))
+                for triple in triples:
+                    result.add(triple)
         for triple in self.removed:
             result.remove(triple)
+        return result
+
+    def outgoing(self, nodes: Sequence[Node], predicate: Node | None = None) -> Graph:
+        """The triples leaving *nodes* (with *predicate* only, if given), fetched once per
+        node: every forward step, type and label of a node is read from one query."""
+        todo = [n for n in nodes if n not in self._out and not isinstance(n, Literal)]
+        if todo:
+            fetched = self.construct("?n ?p ?m", "?n ?p ?m", sorted(todo, key=str),
+                                     (None, None, False))
+            for node in todo:
+                self._out[node] = set()
+            for triple in fetched:
+                self._out[triple[0]].add(triple)  # type: ignore[index]
+        result = Graph()
+        for node in nodes:
+            for triple in self._out.get(node, ()):
+                if predicate is None or triple[1] == predicate:
+                    result.add(triple)
         return result
 
     def follow(self, path: Path, nodes: set[Node]) -> tuple[Graph, set[Node]]:
@@ -123,10 +149,15 @@ class _View:
             sources = sorted((n for n in nodes if path.inverse or not isinstance(n, Literal)),
                              key=str)
             predicate = f"<{path.iri}>" if isinstance(path, Step) else "?p"
+            if not path.inverse:
+                triples = self.outgoing(sources, getattr(path, "iri", None))
+                return triples, set(triples.objects())
             if path.inverse:
-                triples = self.construct(f"?m {predicate} ?n", f"?m {predicate} ?n", sources)
+                triples = self.construct(f"?m {predicate} ?n", f"?m {predicate} ?n", sources,
+                                         (getattr(path, "iri", None), None, True))
                 return triples, set(triples.subjects())
-            triples = self.construct(f"?n {predicate} ?m", f"?n {predicate} ?m", sources)
+            triples = self.construct(f"?n {predicate} ?m", f"?n {predicate} ?m", sources,
+                                     (getattr(path, "iri", None), None, False))
             return triples, set(triples.objects())
         if isinstance(path, Seq):
             frontier = nodes
@@ -154,7 +185,11 @@ class _View:
         return found, reached
 
     def back(self, prefix: tuple[Path, ...], anchors: set[Node]) -> set[Node]:
-        """Nodes that reach one of *anchors* through *prefix* (itself when empty)."""
+        """Nodes that reach one of *anchors* through *prefix* (itself when empty).
+
+        Walked in the stored data only: where the path runs through added triples, the
+        first added triple on it is itself a changed triple, found from its own start.
+        """
         if not prefix:
             return set(anchors)
         text = sparql_path(Seq(prefix))
@@ -206,9 +241,7 @@ def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
     for access in sorted(reach.accesses, key=lambda a: len(a.position)):
         here = nodes_at(access.position)
         if access.what == "any":
-            part = view.construct("?n ?p ?m", "?n ?p ?m",
-                                  sorted((n for n in here if not isinstance(n, Literal)),
-                                         key=str))
+            part = view.outgoing(sorted(here, key=str))
             data += part
             touched.update(part.objects())
         else:
@@ -216,10 +249,10 @@ def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
             data += part
             touched |= ends
     subjects = sorted((n for n in touched if not isinstance(n, Literal)), key=str)
-    data += view.construct("?n a ?t", "?n a ?t", subjects)
-    wanted = ", ".join(f"<{p}>" for p in _LABELS)
-    data += view.construct("?n ?p ?l", f"?n ?p ?l FILTER(?p IN ({wanted}))",
-                           sorted(focus, key=str))
+    data += view.outgoing(subjects, RDF.type)
+    named = sorted((n for n in focus if not isinstance(n, Literal)), key=str)
+    for label in _LABELS:
+        data += view.outgoing(named, label)
     return data
 
 
@@ -250,7 +283,9 @@ def validate_change(store: Store, change: ChangeSet, shapes: Graph, schema: Grap
     # pyshacl's focus_nodes option also drops the value nodes of nested shapes (sh:node,
     # qualified shapes) that are not focus nodes, so validate the small graph whole and
     # keep the results of the focus nodes: their surroundings are complete.
-    report = restrict(validate(data, shapes, schema), focus)
+    if schema is not None:
+        data += schema  # as pyshacl's ont_graph would mix it in, without cloning the data
+    report = restrict(validate(data, shapes, None), focus)
     report.focus_count = len(ordered)
     return ChangeValidation(report, ordered, "incremental")
 

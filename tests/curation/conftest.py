@@ -130,6 +130,20 @@ def seed_server(tmp_path_factory: pytest.TempPathFactory,
     yield from serve(folder / "store", folder / "server.log")
 
 
+@pytest.fixture(scope="module")
+def schema_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A writable server over a store holding the project's ontology, vocabularies and
+    shapes but no data: what a write is checked against, and nothing it could lean on."""
+    from ecograph.bundle import Bundle
+
+    folder = tmp_path_factory.mktemp("schema-server")
+    store = OxigraphStore(folder / "store")
+    bundle = Bundle(ROOT / "ontology", ROOT / "data" / "sources")
+    store.replace_graphs({s.graph_iri: s.graph for s in bundle.system_sources()})
+    store.close()
+    yield from serve(folder / "store", folder / "server.log")
+
+
 @pytest.fixture
 def http(server: Server) -> Iterator[httpx.Client]:
     with server.client() as client:

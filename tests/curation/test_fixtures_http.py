@@ -1,5 +1,9 @@
-"""The project's invalid fixtures, sent over HTTP to a server holding the seed data:
-each is reported by the shape its first line names, and refused when that is a Violation."""
+"""The project's invalid fixtures over HTTP: each is reported by the shape its first line
+names, and a change set writing it is refused (422) when that shape is a Violation.
+
+The server holds the project's ontology, vocabularies and shapes and no data, so a
+fixture is judged on its own (some fixtures are fragments that the seed data complete).
+"""
 
 from __future__ import annotations
 
@@ -27,9 +31,9 @@ def test_there_are_invalid_fixtures():
 
 
 @pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
-def test_each_invalid_fixture_is_reported_by_its_shape_over_http(seed_server, path):
+def test_each_invalid_fixture_is_reported_by_its_shape_over_http(schema_server, path):
     shape = expected_shape(path)
-    with seed_server.client() as http:
+    with schema_server.client() as http:
         answer = http.post("/validate", content=path.read_bytes(),
                            headers={"Content-Type": "text/turtle"})
         assert answer.status_code == 200, answer.text
