@@ -110,6 +110,8 @@ def main() -> None:
               f"{statistics.median(incremental) * 1000:.0f} ms over {args.runs} runs; "
               f"verdict {sorted(verdicts)}", flush=True)
 
+        if args.full_runs == 0:
+            return
         full, full_verdicts = [], set()
         for _ in range(args.full_runs):
             started = time.perf_counter()
