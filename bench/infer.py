@@ -122,11 +122,13 @@ def main() -> None:
         inner.bulk_load(nquads(schema, graphs.ONTOLOGY) + nquads(data, source),
                         format=ox.RdfFormat.N_QUADS)
 
-        def full() -> object:
-            store.drop_graphs([graphs.INFERRED])
-            return materialise(store)
-
-        t_full, outcome = median_time(full, args.runs)
+        full_times = []
+        for _ in range(args.runs):
+            store.drop_graphs([graphs.INFERRED])  # not timed: the run starts from no inferences
+            start = time.perf_counter()
+            outcome = materialise(store)
+            full_times.append(time.perf_counter() - start)
+        t_full = statistics.median(full_times)
         print(f"ecograph full materialisation (store on disk, read+reason+write): "
               f"median {t_full:.2f} s over {args.runs}; {outcome.inferred} inferred triples")
         t_rerun, again = median_time(lambda: materialise(store), args.runs)
