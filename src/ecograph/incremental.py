@@ -44,6 +44,7 @@ from ecograph.store.base import GraphResult, SelectResult, Store
 from ecograph.validate import ValidationReport, validate
 
 _BATCH = 300
+Triples = set[tuple[Node, Node, Node]]
 _LABELS = (RDFS.label, SKOS.prefLabel, SDO.name)
 
 
@@ -96,11 +97,11 @@ class _View:
         return kept
 
     def construct(self, template: str, where: str, nodes: Sequence[Node],
-                  pattern: tuple[Node | None, Node | None, bool] | None = None) -> Graph:
+                  pattern: tuple[Node | None, Node | None, bool] | None = None) -> Triples:
         """Run ``CONSTRUCT {template} WHERE {VALUES ?n {…} where}`` on the stored data, add
         the change's triples matching *pattern* — (predicate or None, unused, whether *n* is
         the object) — and drop the triples it removes."""
-        result = Graph()
+        result: Triples = set()
         todo = list(nodes)
         if any(isinstance(n, BNode) for n in todo):
             raise NeedsFullValidation("the change reaches blank nodes")
@@ -110,19 +111,16 @@ class _View:
             if self.data_graphs:
                 answer = self.store.query(query, default_graphs=self.data_graphs)
                 assert isinstance(answer, GraphResult)
-                result += answer.graph
+                result.update(answer.graph)  # type: ignore[arg-type]
         if pattern is not None and len(self.added):
             predicate, _unused, incoming = pattern
             for node in todo:
                 triples = self.added.triples((None, predicate, node) if incoming
                                              else (node, predicate, None))
-                for triple in triples:
-                    result.add(triple)
-        for triple in self.removed:
-            result.remove(triple)
-        return result
+                result.update(triples)  # type: ignore[arg-type]
+        return result - self.removed
 
-    def outgoing(self, nodes: Sequence[Node], predicate: Node | None = None) -> Graph:
+    def outgoing(self, nodes: Sequence[Node], predicate: Node | None = None) -> Triples:
         """The triples leaving *nodes* (with *predicate* only, if given), fetched once per
         node: every forward step, type and label of a node is read from one query."""
         todo = [n for n in nodes if n not in self._out and not isinstance(n, Literal)]
@@ -133,16 +131,16 @@ class _View:
                 self._out[node] = set()
             for triple in fetched:
                 self._out[triple[0]].add(triple)  # type: ignore[index]
-        result = Graph()
+        result: Triples = set()
         for node in nodes:
             for triple in self._out.get(node, ()):
                 if predicate is None or triple[1] == predicate:
                     result.add(triple)
         return result
 
-    def follow(self, path: Path, nodes: set[Node]) -> tuple[Graph, set[Node]]:
+    def follow(self, path: Path, nodes: set[Node]) -> tuple[Triples, set[Node]]:
         """The triples along *path* from *nodes*, and the nodes it reaches."""
-        found = Graph()
+        found: Triples = set()
         if not nodes:
             return found, set()
         if isinstance(path, Step | AnyStep):
@@ -151,32 +149,28 @@ class _View:
             predicate = f"<{path.iri}>" if isinstance(path, Step) else "?p"
             if not path.inverse:
                 triples = self.outgoing(sources, getattr(path, "iri", None))
-                return triples, set(triples.objects())
-            if path.inverse:
-                triples = self.construct(f"?m {predicate} ?n", f"?m {predicate} ?n", sources,
-                                         (getattr(path, "iri", None), None, True))
-                return triples, set(triples.subjects())
-            triples = self.construct(f"?n {predicate} ?m", f"?n {predicate} ?m", sources,
-                                     (getattr(path, "iri", None), None, False))
-            return triples, set(triples.objects())
+                return triples, {t[2] for t in triples}
+            triples = self.construct(f"?m {predicate} ?n", f"?m {predicate} ?n", sources,
+                                     (getattr(path, "iri", None), None, True))
+            return triples, {t[0] for t in triples}
         if isinstance(path, Seq):
             frontier = nodes
             for item in path.items:
                 part, frontier = self.follow(item, frontier)
-                found += part
+                found |= part
             return found, frontier
         if isinstance(path, Alt):
             reached: set[Node] = set()
             for item in path.items:
                 part, ends = self.follow(item, nodes)
-                found += part
+                found |= part
                 reached |= ends
             return found, reached
         reached = set(nodes) if path.kind in "*?" else set()
         frontier, seen = set(nodes), set(nodes)
         while frontier:
             part, ends = self.follow(path.item, frontier)
-            found += part
+            found |= part
             reached |= ends
             if path.kind == "?":
                 break
@@ -193,11 +187,9 @@ class _View:
         if not prefix:
             return set(anchors)
         text = sparql_path(Seq(prefix))
-        found: set[Node] = set()
-        graph = self.construct("?x <urn:ecograph:reaches> ?n", f"?x {text} ?n",
-                               sorted(anchors, key=str))
-        found.update(graph.subjects())
-        return found
+        triples = self.construct("?x <urn:ecograph:reaches> ?n", f"?x {text} ?n",
+                                 sorted(anchors, key=str))
+        return {t[0] for t in triples}
 
 
 def affected_nodes(view: _View, change: ChangeSet, reach: ShapeReach) -> set[Node]:
@@ -225,7 +217,7 @@ def _hits(access: Access, predicate: URIRef) -> list[tuple[tuple[Path, ...], str
 
 def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
     """What validating *focus* reads, from the changed data."""
-    data = Graph()
+    data: Triples = set()
     at: dict[tuple[Path, ...], set[Node]] = {(): set(focus)}
     touched: set[Node] = set(focus)
 
@@ -233,7 +225,7 @@ def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
         if position not in at:
             parent = nodes_at(position[:-1])
             part, ends = view.follow(position[-1], parent)
-            data.__iadd__(part)
+            data.update(part)
             at[position] = ends
             touched.update(ends)
         return at[position]
@@ -242,18 +234,20 @@ def surroundings(view: _View, focus: set[Node], reach: ShapeReach) -> Graph:
         here = nodes_at(access.position)
         if access.what == "any":
             part = view.outgoing(sorted(here, key=str))
-            data += part
-            touched.update(part.objects())
+            data |= part
+            touched.update(t[2] for t in part)
         else:
             part, ends = view.follow(access.what, here)  # type: ignore[arg-type]
-            data += part
+            data |= part
             touched |= ends
     subjects = sorted((n for n in touched if not isinstance(n, Literal)), key=str)
-    data += view.outgoing(subjects, RDF.type)
+    data |= view.outgoing(subjects, RDF.type)
     named = sorted((n for n in focus if not isinstance(n, Literal)), key=str)
     for label in _LABELS:
-        data += view.outgoing(named, label)
-    return data
+        data |= view.outgoing(named, label)
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in data)
+    return graph
 
 
 def validate_change(store: Store, change: ChangeSet, shapes: Graph, schema: Graph | None,
