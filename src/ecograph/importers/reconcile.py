@@ -71,7 +71,7 @@ def stems(name: str) -> frozenset[str]:
     """The word stems of an organisation name used for matching.
 
     >>> sorted(stems("Universitatea de Medicină și Farmacie „Grigore T. Popa” Iași"))
-    ['farmacie', 'grigore', 'iasi', 'medicine', 'popa', 't', 'university']
+    ['grigore', 'iasi', 'medicine', 'pharmacy', 'popa', 't', 'university']
     """
     words = slugify(name).split("-")
     result = set()

@@ -271,7 +271,7 @@ def repair_mojibake(text: str) -> str:
 def is_mangled(text: str) -> bool:
     """Whether *text* shows characters an exporter replaced by ``?`` (or ``'``).
 
-    >>> is_mangled("Marie Sk?odowska-Curie"), is_mangled("Who? Us")
+    >>> is_mangled("Marie Sk?odowska-Curie"), is_mangled("Who are we?")
     (True, False)
     """
     return bool(_MANGLED.search(text)) and not text.endswith("?")
