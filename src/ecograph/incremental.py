@@ -105,13 +105,20 @@ class _View:
         todo = list(nodes)
         if any(isinstance(n, BNode) for n in todo):
             raise NeedsFullValidation("the change reaches blank nodes")
+        slots = template.split()
+        variables = sorted({v for v in slots if v.startswith("?")})
         for start in range(0, len(todo), _BATCH):
             values = " ".join(_n3(n) for n in todo[start:start + _BATCH])
-            query = f"CONSTRUCT {{ {template} }} WHERE {{ VALUES ?n {{ {values} }} {where} }}"
+            # SELECT, not CONSTRUCT: rows of terms are cheaper than an rdflib graph
+            query = (f"SELECT DISTINCT {' '.join(variables)} WHERE {{ VALUES ?n {{ {values} }} "
+                     f"{where} }}")
             if self.data_graphs:
                 answer = self.store.query(query, default_graphs=self.data_graphs)
-                assert isinstance(answer, GraphResult)
-                result.update(answer.graph)  # type: ignore[arg-type]
+                assert isinstance(answer, SelectResult)
+                for row in answer.rows:
+                    bound = dict(zip(variables, row, strict=True))
+                    result.add(tuple(bound[v] if v.startswith("?") else URIRef(v[1:-1])
+                                     for v in slots))  # type: ignore[arg-type]
         if pattern is not None and len(self.added):
             predicate, _unused, incoming = pattern
             for node in todo:
