@@ -52,11 +52,12 @@ def run_import(kind: str, path: Path, store: Path, logs: Path) -> dict[str, floa
 
 
 def median_time(action, runs: int, timeout: float) -> float:
+    """Median wall time of *action(run)*; a timeout counts as *timeout* and ends the runs."""
     times = []
-    for _ in range(runs):
+    for run in range(runs):
         started = time.perf_counter()
         try:
-            action()
+            action(run)
         except (httpx.TimeoutException, TimeoutError):
             times.append(timeout)
             break
@@ -64,12 +65,14 @@ def median_time(action, runs: int, timeout: float) -> float:
     return statistics.median(times)
 
 
-def http_query(server: Server, text: str, timeout: float) -> None:
+def http_query(server: Server, text: str, timeout: float, expected: int) -> None:
+    """POST *text* (made unique per run so no cache answers) and check the row count."""
     response = httpx.post(server.url, data={"query": text}, timeout=timeout,
                           headers={"Accept": "application/sparql-results+json"})
     response.raise_for_status()
-    if b"bindings" not in response.content:
-        raise RuntimeError(f"{server.name}: not a results document")
+    rows = len(response.json()["results"]["bindings"])
+    if rows != expected:
+        raise RuntimeError(f"{server.name}: {rows} rows, expected {expected}")
 
 
 def main() -> None:
@@ -95,9 +98,13 @@ def main() -> None:
     texts = {level: bind(query, {"level": level}) for level in ("2", "0")}
     timings: dict[tuple[str, str], float] = {}
     direct = ox.Store(str(store))
+    expected = {level: len(list(direct.query(text, use_default_graph_as_union=True)))
+                for level, text in texts.items()}
+    print(f"\nrows: NUTS-2 {expected['2']}, country {expected['0']}")
     for level, text in texts.items():
         timings[("pyoxigraph", level)] = median_time(
-            lambda t=text, d=direct: list(d.query(t, use_default_graph_as_union=True)),
+            lambda run, t=text, d=direct: list(d.query(f"{t}\n# run {run}",
+                                                        use_default_graph_as_union=True)),
             args.runs, args.timeout)
     dump = work / "union.nt"
     with open(dump, "wb") as out:
@@ -113,8 +120,8 @@ def main() -> None:
         try:
             for level, text in texts.items():
                 timings[(name, level)] = median_time(
-                    lambda t=text, s=server: http_query(s, t, args.timeout), args.runs,
-                    args.timeout)
+                    lambda run, t=text, s=server, n=expected[level]: http_query(
+                        s, f"{t}\n# run {run}", args.timeout, n), args.runs, args.timeout)
         finally:
             server.stop()
     print(f"\nregions-sharing-projects, median of {args.runs} (s)")
