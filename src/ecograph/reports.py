@@ -56,8 +56,13 @@ def report_to_turtle(report: ValidationReport) -> str:
     return report.graph.serialize(format="turtle")
 
 
-def report_to_text(report: ValidationReport, colour: bool = False, source: str = "") -> str:
-    """Return a readable report: a summary line, then each focus node and its results."""
+def report_to_text(report: ValidationReport, colour: bool = False, source: str = "",
+                   limit: int | None = None) -> str:
+    """Return a readable report: a summary line, then each focus node and its results.
+
+    With *limit*, at most that many focus nodes are listed (Violations first) and a last
+    line says how many more there are.
+    """
 
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
@@ -69,7 +74,9 @@ def report_to_text(report: ValidationReport, colour: bool = False, source: str =
                                                                        "Info") if report.count(s))
     verdict = "REFUSED" if not report.accepted else "accepted with warnings"
     lines = [f"{head}{paint(verdict, _BOLD)}: {counts}"]
-    for focus, results in report.by_focus().items():
+    groups = list(report.by_focus().items())
+    shown = groups if limit is None else groups[:limit]
+    for focus, results in shown:
         label = results[0].focus_label
         lines.append("")
         lines.append(paint(compact(focus), _BOLD) + (f"  “{label}”" if label else ""))
@@ -80,4 +87,8 @@ def report_to_text(report: ValidationReport, colour: bool = False, source: str =
             lines.append(f"  {tag}{where}: {r.message}{value}")
             if r.shape is not None:
                 lines.append(f"             shape {compact(r.shape)}")
+    if len(shown) < len(groups):
+        lines.append("")
+        lines.append(f"… and {len(groups) - len(shown)} more focus nodes "
+                     "(ecograph validate --format json lists them all)")
     return "\n".join(lines) + "\n"

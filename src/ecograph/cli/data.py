@@ -45,7 +45,14 @@ def load(files: tuple[Path, ...], store_location: str | None, dry_run: bool) -> 
         replaced = " (replaced)" if iri in outcome.replaced else ""
         click.echo(f"{verb} {count:>8} triples to <{iri}>{replaced}")
     if outcome.report.results:
-        click.echo(report_to_text(outcome.report, colour=sys.stdout.isatty()), nl=False)
+        click.echo(report_to_text(outcome.report, colour=sys.stdout.isatty(), limit=20),
+                   nl=False)
+    if outcome.inference is not None:
+        click.echo(outcome.inference.summary())
+    if outcome.inference_error:
+        click.echo(f"error: the data was written, but inference failed: "
+                   f"{outcome.inference_error}; run 'ecograph infer'", err=True)
+        sys.exit(3)
 
 
 @click.command()

@@ -36,7 +36,7 @@ from ecograph.importers.tables import (
 )
 from ecograph.importers.triples import iri, literal, parse_date
 from ecograph.iris import mint
-from ecograph.namespaces import ECOGRAPH
+from ecograph.namespaces import ECOSHAPE
 
 __all__ = ["CHECKS", "EXPECTED", "SOURCE", "convert", "select"]
 
@@ -243,22 +243,22 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
 
 
 CHECKS = [
-    Check(f"{ECOGRAPH}ProjectShape", "a project needs a label and a funding programme",
+    Check(f"{ECOSHAPE}Initiative", "a project needs a label and a funding programme",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus a ecograph:Project .
              FILTER NOT EXISTS { ?focus rdfs:label ?l
                                  ; ecograph:fundedBy ?p }
              } } LIMIT 100"""),
-    Check(f"{ECOGRAPH}ProjectShape", "a project has at most one coordinator",
+    Check(f"{ECOSHAPE}Initiative", "a project has at most one coordinator",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus ecograph:coordinator ?c } }
              GROUP BY ?focus HAVING (COUNT(DISTINCT ?c) > 1)"""),
-    Check(f"{ECOGRAPH}ProjectShape", "a project has a participant that is an organisation",
+    Check(f"{ECOSHAPE}Initiative", "a project has a participant that is an organisation",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:hasParticipant ?value .
              FILTER NOT EXISTS { ?value a ?t } } } LIMIT 100"""),
-    Check(f"{ECOGRAPH}OrganisationShape", "an organisation needs a label or legal name",
+    Check(f"{ECOSHAPE}Identified", "an organisation needs a label or legal name",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus a ecograph:Organisation .
              FILTER NOT EXISTS { ?focus rdfs:label|ecograph:legalName ?l } } }
              LIMIT 100"""),
-    Check(f"{ECOGRAPH}OrganisationShape", "a CORDIS PIC has nine digits",
+    Check(f"{ECOSHAPE}Identified", "a CORDIS PIC has nine digits",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:cordisPic ?value .
              FILTER(!REGEX(STR(?value), "^[0-9]{9}$")) } } LIMIT 100"""),
 ]

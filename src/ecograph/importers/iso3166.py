@@ -18,7 +18,7 @@ from ecograph.importers.run import Check, Job
 from ecograph.importers.tables import open_text
 from ecograph.importers.triples import iri, literal
 from ecograph.iris import mint
-from ecograph.namespaces import ECOGRAPH
+from ecograph.namespaces import ECOSHAPE
 
 __all__ = ["CHECKS", "EXPECTED", "SOURCE", "convert", "select"]
 
@@ -80,7 +80,7 @@ def convert(job: Job, files: Sequence[Path]) -> None:
 
 
 CHECKS = [
-    Check(f"{ECOGRAPH}CountryShape", "a country needs one alpha-2 code of two upper-case letters",
+    Check(f"{ECOSHAPE}Country", "a country needs one alpha-2 code of two upper-case letters",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus a ecograph:Country .
              OPTIONAL { ?focus ecograph:isoAlpha2Code ?code } } }
              GROUP BY ?focus

@@ -26,7 +26,7 @@ from ecograph.importers.run import Check, Job
 from ecograph.importers.tables import normalise_country, read_rows
 from ecograph.importers.triples import iri, literal
 from ecograph.iris import mint
-from ecograph.namespaces import ECOGRAPH, sparql_prologue
+from ecograph.namespaces import ECOSHAPE, sparql_prologue
 from ecograph.store.base import SelectResult, Store
 
 __all__ = ["CHECKS", "EXPECTED", "SOURCE", "NutsIndex", "Resolution", "convert", "select"]
@@ -151,7 +151,7 @@ def _classification(job: Job, path: Path, known: dict[str, int]) -> None:
 
 
 CHECKS = [
-    Check(f"{ECOGRAPH}RegionShape", "a region needs exactly one NUTS code, level, label and "
+    Check(f"{ECOSHAPE}Region", "a region needs exactly one NUTS code, level, label and "
           "country",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus a ecograph:Region .
              OPTIONAL { ?focus ecograph:nutsCode ?c } OPTIONAL { ?focus ecograph:nutsLevel ?l }
@@ -160,13 +160,13 @@ CHECKS = [
            GROUP BY ?focus
            HAVING (COUNT(DISTINCT ?c) != 1 || COUNT(DISTINCT ?l) != 1 || COUNT(?n) = 0
                    || COUNT(DISTINCT ?k) != 1)"""),
-    Check(f"{ECOGRAPH}RegionShape", "a region below level 0 has a parent one level up",
+    Check(f"{ECOSHAPE}Region", "a region below level 0 has a parent one level up",
           """SELECT ?focus ?value WHERE { GRAPH $graph {
              ?focus a ecograph:Region ; ecograph:nutsLevel ?l .
              FILTER(?l > 0)
              OPTIONAL { ?focus ecograph:parentRegion ?value . ?value ecograph:nutsLevel ?pl }
              FILTER(!BOUND(?pl) || ?pl + 1 != ?l) } }"""),
-    Check(f"{ECOGRAPH}RegionShape", "a NUTS code matches the NUTS pattern",
+    Check(f"{ECOSHAPE}Region", "a NUTS code matches the NUTS pattern",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:nutsCode ?value .
              FILTER(!REGEX(STR(?value), "^[A-Z]{2}[A-Z0-9]{0,3}$")) } }"""),
 ]

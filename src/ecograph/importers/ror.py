@@ -160,15 +160,15 @@ def _split(value: str) -> list[str]:
 
 
 CHECKS = [
-    Check("https://w3id.org/ecograph/ontology#OrganisationShape",
+    Check("https://w3id.org/ecograph/shapes#Identified",
           "a ROR id has nine characters, two check digits last",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:rorId ?value .
              FILTER(!REGEX(STR(?value), "^0[a-z0-9]{6}[0-9]{2}$")) } } LIMIT 100"""),
-    Check("https://w3id.org/ecograph/ontology#OrganisationShape",
+    Check("https://w3id.org/ecograph/shapes#Identified",
           "an organisation has at most one ROR id",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus ecograph:rorId ?r } }
              GROUP BY ?focus HAVING (COUNT(DISTINCT ?r) > 1) LIMIT 100"""),
-    Check("https://w3id.org/ecograph/ontology#OrganisationShape",
+    Check("https://w3id.org/ecograph/shapes#Identified",
           "a Wikidata id is Q followed by digits",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:wikidataId ?value .
              FILTER(!REGEX(STR(?value), "^Q[1-9][0-9]*$")) } } LIMIT 100"""),
