@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from ecograph.validate import ValidationReport, compact
@@ -90,5 +91,8 @@ def report_to_text(report: ValidationReport, colour: bool = False, source: str =
     if len(shown) < len(groups):
         lines.append("")
         lines.append(f"… and {len(groups) - len(shown)} more focus nodes "
-                     "(ecograph validate --format json lists them all)")
+                     "(ecograph validate --format json lists them all). By shape:")
+        tally = Counter((r.severity, compact(r.shape)) for r in report.results)
+        for (severity, shape), n in sorted(tally.items(), key=lambda item: -item[1]):
+            lines.append(f"  {n:>6} {severity.lower()}(s) from {shape}")
     return "\n".join(lines) + "\n"

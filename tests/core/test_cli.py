@@ -106,3 +106,13 @@ def test_load_stats_and_export(project: Path) -> None:
     assert "https://w3id.org/ecograph/graph/good" in stats.stdout
     trig = run(project, "export", "--format", "trig")
     assert "<https://w3id.org/ecograph/graph/good>" in trig.stdout
+
+
+def test_a_long_report_is_cut_and_tallied_by_shape(project: Path) -> None:
+    many = "\n".join(f"ex:h{i} a ex:Hospital ; ex:label \"H{i}\" ." for i in range(30))
+    (project / "data" / "sources" / "many.ttl").write_text(
+        "@prefix ex: <http://example.org/> .\n" + many, encoding="utf-8")
+    result = run(project, "load")
+    assert result.returncode == 0, result.stderr
+    assert "… and 10 more focus nodes" in result.stdout
+    assert "30 warning(s) from <http://example.org/OrgSite>" in result.stdout
