@@ -161,3 +161,65 @@ def test_a_named_query_through_the_cli_matches(both: tuple[Store, Store], tmp_pa
         outputs.append(sorted(result.stdout.splitlines()))
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 1
+
+
+def test_serve_on_the_remote_store(both: tuple[Store, Store], remote_location: str,
+                                   tmp_path: Path) -> None:
+    """``ecograph serve --store sparql+http://…``: the endpoint, named queries and linked
+    data answer from the server, as they do from the embedded store."""
+    import socket
+    import time
+
+    import httpx
+
+    from ecograph.results import to_json
+
+    embedded, _remote = both
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    environment = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT)}
+    environment.pop("ECOGRAPH_STORE", None)
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [str(ECOGRAPH), "serve", "--store", remote_location, "--port", str(port)],
+        env=environment, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(f"{url}/-/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.2)
+        query = catalogue(ROOT / "queries")["project-coordinators"]
+        served = httpx.get(f"{url}/queries/project-coordinators", timeout=60,
+                           headers={"Accept": "application/sparql-results+json"})
+        assert served.status_code == 200, served.text
+        expected = embedded.query(bind(query, {}))
+        assert isinstance(expected, SelectResult) and expected.rows
+
+        def rows(document: dict) -> set[tuple[str, ...]]:
+            variables = document["head"]["vars"]
+            return {tuple(b.get(v, {}).get("value", "") for v in variables)
+                    for b in document["results"]["bindings"]}
+
+        import json
+
+        assert rows(served.json()) == rows(json.loads(to_json(expected)))
+        page = httpx.get(f"{url}/id/organisation/umf-iasi", timeout=60,
+                         headers={"Accept": "text/turtle"})
+        assert page.status_code == 200, page.text
+        assert "https://w3id.org/ecograph/id/cluster/imago-mol" in page.text
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()

@@ -25,6 +25,7 @@ from ecograph.store import open_store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.web import errors
 from ecograph.web.cache import AnswerCache
+from ecograph.web.direct import DirectPool
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
 from ecograph.web.replay import RepeatedReads
@@ -50,11 +51,11 @@ def create_app(settings: Settings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = open_store(settings.store)
-        if not isinstance(store, OxigraphStore):
-            store.close()
-            raise StoreError(f"ecograph serve needs an embedded store (a folder or :memory:); "
-                             f"{settings.store} is a remote endpoint already")
-        pool = QueryPool(store, worker_count(settings))
+        pool: QueryPool | DirectPool
+        if isinstance(store, OxigraphStore):
+            pool = QueryPool(store, worker_count(settings))
+        else:
+            pool = DirectPool(store, 2 * worker_count(settings))
         try:
             await pool.start()
             app.state.endpoint = EndpointState(settings, store, pool, AnswerCache(), named)

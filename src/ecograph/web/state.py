@@ -8,8 +8,9 @@ from starlette.requests import Request
 
 from ecograph.config import Settings
 from ecograph.queries import NamedQuery
-from ecograph.store.embedded import OxigraphStore
+from ecograph.store.base import Store
 from ecograph.web.cache import AnswerCache
+from ecograph.web.direct import DirectPool
 from ecograph.web.pool import QueryPool
 
 
@@ -18,8 +19,8 @@ class EndpointState:
     """The resources opened by the app's lifespan, closed when it ends."""
 
     settings: Settings
-    store: OxigraphStore
-    pool: QueryPool
+    store: Store
+    pool: QueryPool | DirectPool
     cache: AnswerCache
     catalogue: dict[str, NamedQuery] = field(default_factory=dict)
     #: (version, triples per named graph, triples in the default graph), for the description.

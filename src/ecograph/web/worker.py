@@ -23,6 +23,7 @@ from rdflib import URIRef
 from ecograph.errors import EcographError, UnsupportedFormatError
 from ecograph.formats import syntax_for_media_type
 from ecograph.namespaces import PREFIXES
+from ecograph.store.base import Store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.web.jsonld import compact
 
@@ -40,7 +41,7 @@ class Job:
     base_iri: str | None = None
 
 
-def run_job(store: OxigraphStore, job: Job) -> object:
+def run_job(store: Store, job: Job) -> object:
     """Run *job* on *store* and return the serialised result (JSON-LD compacted)."""
     graphs = None if job.default_graphs is None else [URIRef(g) for g in job.default_graphs]
     named = None if job.named_graphs is None else [URIRef(g) for g in job.named_graphs]

@@ -58,13 +58,13 @@ _void_lock = threading.Lock()
 
 def _first_seen(state: EndpointState) -> float:
     """When this server first saw the store's current version (the Last-Modified time)."""
-    key = (state.cache.boot, state.store.version)
+    key = (state.cache.boot, state.pool.version)
     with _seen_lock:
         return _seen.setdefault(key, time.time())
 
 
 def _validators(state: EndpointState, name: str) -> tuple[str, float]:
-    digest = hashlib.blake2b(f"{state.cache.boot}\x00{state.store.version}\x00{name}".encode(),
+    digest = hashlib.blake2b(f"{state.cache.boot}\x00{state.pool.version}\x00{name}".encode(),
                              digest_size=10).hexdigest()
     return f'"{digest}"', int(_first_seen(state))
 
@@ -187,7 +187,7 @@ def void_graph(request: Request) -> Graph:
     """The VoID description for this server, computed once per store version."""
     state = state_of(request)
     linker = Linker(request, state.settings)
-    key = (state.cache.boot, state.store.version, linker.root)
+    key = (state.cache.boot, state.pool.version, linker.root)
     with _void_lock:
         cached = _void_cache.get(key)
     if cached is None:

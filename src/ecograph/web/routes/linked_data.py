@@ -75,7 +75,7 @@ _index_lock = threading.Lock()
 def label_index(request: Request) -> LabelIndex:
     """The label index of the served store, built once per store version."""
     state = state_of(request)
-    key = (state.cache.boot, state.store.version)
+    key = (state.cache.boot, state.pool.version)
     with _index_lock:
         index = _indexes.get(key)
         if index is None:
