@@ -106,13 +106,13 @@ def test_the_validators_follow_the_store_version():
 
     from ecograph.web.routes.dumps import _validators
 
-    store = SimpleNamespace(version=7)
-    state = SimpleNamespace(cache=SimpleNamespace(boot="b00t"), store=store)
+    pool = SimpleNamespace(version=7)
+    state = SimpleNamespace(cache=SimpleNamespace(boot="b00t"), pool=pool)
     etag, modified = _validators(state, "dataset.nq.gz")
     assert _validators(state, "dataset.nq.gz") == (etag, modified)
     assert _validators(state, "dataset.trig.gz")[0] != etag
-    store.version = 8  # a write went through this server
+    pool.version = 8  # a write went through this server
     assert _validators(state, "dataset.nq.gz")[0] != etag
-    restarted = SimpleNamespace(cache=SimpleNamespace(boot="other"), store=SimpleNamespace(
+    restarted = SimpleNamespace(cache=SimpleNamespace(boot="other"), pool=SimpleNamespace(
         version=7))
     assert _validators(restarted, "dataset.nq.gz")[0] != etag
