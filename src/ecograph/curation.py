@@ -13,6 +13,7 @@ SPARQL Update, Graph Store writes, reverts). Under the store's write lock it
 from __future__ import annotations
 
 import getpass
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,7 @@ from ecograph.changes import (
 )
 from ecograph.errors import InputError, ValidationFailedError
 from ecograph.incremental import ChangeValidation, validate_change
+from ecograph.infer.materialise import update_inferences
 from ecograph.shapereach import ShapeReach
 from ecograph.store.base import Store
 
@@ -112,9 +114,25 @@ def submit(store: Store, build: ChangeBuilder, rules: Rules, *, agent: str,
                           warnings=validation.report.count("Warning"))
         if commit is None:
             apply(store, change, log)
+            infer_after(store, change)
         else:
             commit(update_text(change, log))
         return Outcome(change, validation, change_id, False)
+
+
+def infer_after(store: Store, change: ChangeSet) -> None:
+    """Bring the inferred graph up to date with a committed change (never raises).
+
+    The change is committed whatever happens here; a failure is logged with how to retry.
+    """
+    def triples(quads: set) -> list[tuple]:  # type: ignore[type-arg]
+        return [q[:3] for q in quads if q[3] not in graphs.SYSTEM_GRAPHS]
+
+    try:
+        update_inferences(store, triples(change.additions), triples(change.removals))
+    except Exception as exc:  # the asserted change stands; inference can be re-run
+        logging.getLogger("ecograph.curation").error(
+            "the change was written, but inference failed: %s; run `ecograph infer`", exc)
 
 
 def revert(store: Store, change_id: str, rules: Rules, *, agent: str,
