@@ -33,6 +33,8 @@ def serve(store_location: str | None, host: str, port: int, writable: bool | Non
 
     An empty store is first loaded with the bundled data.
     """
+    import logging
+
     import uvicorn
 
     from ecograph.web import create_app
@@ -49,6 +51,9 @@ def serve(store_location: str | None, host: str, port: int, writable: bool | Non
     app = create_app(settings)
     click.echo(f"ecograph: serving {settings.store} at http://{host}:{port}/sparql "
                f"({'writable' if settings.writable else 'read-only'})", err=True)
+    # rdflib logs a full traceback for every ill-typed literal ("x"^^xsd:integer) it parses:
+    # a client's body must not be able to flood the server's log with them.
+    logging.getLogger("rdflib.term").setLevel(logging.ERROR)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
