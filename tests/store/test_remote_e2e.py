@@ -164,7 +164,7 @@ def test_a_named_query_through_the_cli_matches(both: tuple[Store, Store], tmp_pa
 
 
 def test_serve_on_the_remote_store(both: tuple[Store, Store], remote_location: str,
-                                   tmp_path: Path) -> None:
+                                   tmp_path: Path, loaded_store: OxigraphStore) -> None:
     """``ecograph serve --store sparql+http://…``: the endpoint, named queries and linked
     data answer from the server, as they do from the embedded store."""
     import socket
@@ -174,7 +174,7 @@ def test_serve_on_the_remote_store(both: tuple[Store, Store], remote_location: s
 
     from ecograph.results import to_json
 
-    embedded, _remote = both
+    embedded = loaded_store  # the module's copy may be closed by the CLI test above
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
