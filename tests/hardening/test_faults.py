@@ -1,0 +1,186 @@
+"""Killed processes (SIGKILL) and a read-only store leave a store that opens and agrees with
+its change log.
+
+``ecograph change``, ``ecograph load`` and ``ecograph serve`` run as real subprocesses and
+are killed with SIGKILL while they work; the store is then reopened and compared, as sorted
+N-Quads, with the state it had after the last write that was acknowledged. The change log
+must name exactly the acknowledged changes, and every triple they added must be stored.
+(A kill *inside* the store's write is ``tests/curation/test_kill.py``.)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import URIRef
+
+from ecograph.changelog import get_change, list_changes
+from ecograph.graphs import CHANGELOG, INFERRED
+from ecograph.store.embedded import OxigraphStore
+from tests.curation.conftest import AUTH, ECOGRAPH, GRAPH, make_small_store, serve
+from tests.curation.test_kill import snapshot
+
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+
+
+def ntriples(path: Path, prefix: str, count: int) -> Path:
+    path.write_text("".join(f'<http://example.org/{prefix}/{i}> {LABEL} "{prefix} {i}" .\n'
+                            for i in range(count)), encoding="utf-8")
+    return path
+
+
+def change(store: Path, data: Path, message: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([ECOGRAPH, "change", "--add", str(data), "--graph", str(GRAPH),
+                           "--store", str(store), "-m", message],
+                          capture_output=True, text=True, timeout=120)
+
+
+def kill_after(args: list[str], low: float, high: float) -> subprocess.Popen[bytes]:
+    """Start *args*, SIGKILL it after a random delay in [low, high] s; return it, reaped."""
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    time.sleep(random.uniform(low, high))
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    return process
+
+
+def agrees_with_log(path: Path, base: set[bytes], logged: int) -> None:
+    """The store holds *base* plus what its *logged* changes added, and nothing else."""
+    store = OxigraphStore(path)
+    try:
+        entries = list_changes(store, limit=1000)
+        assert len(entries) == logged, [e.id for e in entries]
+        added: set[tuple[object, ...]] = set()
+        for entry in entries:
+            full = get_change(store, entry.id)
+            assert full is not None and len(full.additions) == entry.added
+            added |= {(s, p, o, URIRef(str(g))) for s, p, o, g in full.additions}
+        result = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                             f"FILTER(?g NOT IN (<{CHANGELOG}>, <{INFERRED}>)) }}")
+        stored = {tuple(row) for row in result.rows}  # type: ignore[union-attr]
+    finally:
+        store.close()
+    assert added <= stored
+    assert len(stored) == len(base) + len(added)
+
+
+def data_lines(lines: list[bytes]) -> set[bytes]:
+    return {line for line in lines
+            if not line.rstrip().endswith((f"<{CHANGELOG}> .".encode(),
+                                           f"<{INFERRED}> .".encode()))}
+
+
+def test_a_killed_change_leaves_the_last_acknowledged_state(tmp_path: Path):
+    store = make_small_store(tmp_path / "store")
+    base = data_lines(snapshot(store))
+    done = change(store, ntriples(tmp_path / "first.nt", "first", 50), "first")
+    assert done.returncode == 0, done.stderr
+    acknowledged = snapshot(store)
+    big = ntriples(tmp_path / "big.nt", "big", 30_000)
+    killed = kill_after([ECOGRAPH, "change", "--add", str(big), "--graph", str(GRAPH),
+                         "--store", str(store), "-m", "big"], 1.0, 4.0)
+    assert killed.returncode == -signal.SIGKILL
+    assert snapshot(store) == acknowledged
+    agrees_with_log(store, base, logged=1)
+    again = change(store, ntriples(tmp_path / "second.nt", "second", 10), "after the kill")
+    assert again.returncode == 0, again.stderr
+    agrees_with_log(store, base, logged=2)
+
+
+def test_a_killed_load_leaves_the_store_as_before(tmp_path: Path):
+    store = make_small_store(tmp_path / "store")
+    before = snapshot(store)
+    big = ntriples(tmp_path / "big.nt", "big", 30_000)
+    killed = kill_after([ECOGRAPH, "load", "--store", str(store), str(big)], 1.0, 3.0)
+    assert killed.returncode == -signal.SIGKILL
+    assert snapshot(store) == before
+    stats = subprocess.run([ECOGRAPH, "stats", "--store", str(store)], capture_output=True,
+                           text=True, timeout=60)
+    assert stats.returncode == 0, stats.stderr
+
+
+def test_a_server_killed_during_a_write_keeps_the_acknowledged_writes(tmp_path: Path):
+    store = make_small_store(tmp_path / "store")
+    base = data_lines(snapshot(store))
+    running = serve(store, tmp_path / "server.log")
+    server = next(running)
+    outcome: dict[str, object] = {}
+    try:
+        with server.client() as client:
+            small = (tmp_path / "small.nt")
+            ntriples(small, "small", 20)
+            first = client.post("/changes", params={"graph": str(GRAPH), "message": "small"},
+                                content=small.read_bytes(),
+                                headers={"Content-Type": "application/n-triples", **AUTH})
+            assert first.status_code == 201, first.text
+        body = ntriples(tmp_path / "big.nt", "big", 30_000).read_bytes()
+
+        def write() -> None:
+            try:
+                outcome["response"] = httpx.post(
+                    f"{server.url}/changes", params={"graph": str(GRAPH)}, content=body,
+                    headers={"Content-Type": "application/n-triples", **AUTH}, timeout=120)
+            except httpx.HTTPError as error:
+                outcome["error"] = error
+
+        writer = threading.Thread(target=write)
+        writer.start()
+        time.sleep(random.uniform(1.0, 3.0))
+        server.process.send_signal(signal.SIGKILL)
+        server.process.wait(timeout=30)
+        writer.join(timeout=60)
+    finally:
+        running.close()
+    assert "error" in outcome, "the write finished before the kill; make it bigger"
+    agrees_with_log(store, base, logged=1)
+
+
+@pytest.fixture
+def readonly_store() -> Iterator[Path]:
+    """A store in a folder its user cannot write (as root: run the CLI as ``nobody``)."""
+    folder = Path(tempfile.mkdtemp(prefix="ecograph-ro-"))
+    try:
+        folder.chmod(0o755)
+        store = make_small_store(folder / "store")
+        for path in [store, *store.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        yield store
+    finally:
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+def as_unprivileged(args: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return args
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "running as root: the read-only test needs setpriv (util-linux)"
+    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *args]
+
+
+@pytest.mark.parametrize("command", [["change", "--add", "{data}", "--graph", str(GRAPH)],
+                                     ["load", "{data}"]])
+def test_a_read_only_store_is_a_clear_error(readonly_store: Path, command: list[str]):
+    before = snapshot(readonly_store)
+    data = ntriples(readonly_store.parent / "data.nt", "ro", 5)
+    data.chmod(0o444)
+    args = [ECOGRAPH, *(part.replace("{data}", str(data)) for part in command),
+            "--store", str(readonly_store)]
+    done = subprocess.run(as_unprivileged(args), capture_output=True, text=True, timeout=60,
+                          cwd=readonly_store.parent)
+    assert done.returncode == 3, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr
+    assert "cannot open the store" in done.stderr and "Permission denied" in done.stderr
+    assert snapshot(readonly_store) == before
