@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -25,6 +24,7 @@ from ecograph.store import open_store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.web import errors
 from ecograph.web.cache import AnswerCache
+from ecograph.web.cors import ReadOnlyCORS
 from ecograph.web.direct import DirectPool
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
@@ -78,7 +78,7 @@ def create_app(settings: Settings) -> FastAPI:
     curation.install(app, Bundle(settings.ontology_dir, settings.data_dir))
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(RepeatedReads)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"],
+    app.add_middleware(ReadOnlyCORS, allow_origins=["*"],
                        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],
                        expose_headers=["ETag", "X-SPARQL-MaxRows", "Location"])

@@ -25,6 +25,14 @@ from ecograph import errors
 from ecograph.web.negotiation import choose
 
 log = logging.getLogger("ecograph.web")
+#: Headers on pages that keep inline script or style (query page, error pages): no
+#: framing, no sniffing, no plugins, no <base> (the linked-data pages add a strict CSP).
+PAGE_HEADERS = {
+    "Content-Security-Policy": "frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 #: The HTTP status of each ecograph error (most specific class first).
 STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
@@ -76,6 +84,7 @@ def render(request: Request, problem: HTTPProblem) -> Response:
     headers = {"Vary": "Accept", **problem.headers}
     wants = choose(request.headers.get("accept"), ("application/json", "text/html"))
     if wants == "text/html" and request.method != "HEAD":
+        headers.update(PAGE_HEADERS)
         templates = getattr(request.app.state, "templates", None)
         if templates is not None:
             return templates.TemplateResponse(request, "error.html", {"error": body},

@@ -18,7 +18,7 @@ from ecograph.namespaces import sparql_prologue
 from ecograph.web.answers import answer_query, check_remote_calls, labelled, offered_error
 from ecograph.web.auth import require_writer
 from ecograph.web.description import service_description
-from ecograph.web.errors import HTTPProblem
+from ecograph.web.errors import PAGE_HEADERS, HTTPProblem
 from ecograph.web.negotiation import choose
 from ecograph.web.protocol import Operation, read_operation
 from ecograph.web.sparql_text import add_using, has_dataset_clause
@@ -67,7 +67,7 @@ async def describe_service(request: Request, state: EndpointState) -> Response:
                      "text": q.text} for q in state.catalogue.values()]
         return request.app.state.templates.TemplateResponse(request, "query.html", {
             "urls": urls, "prologue": sparql_prologue(), "examples": examples,
-            "writable": state.settings.writable}, headers={"Vary": "Accept"})
+            "writable": state.settings.writable}, headers={"Vary": "Accept", **PAGE_HEADERS})
     sizes, total = await graph_sizes(state)
     graph = service_description(urls, state.settings, sizes, total)
     body = graph.serialize(format=_RDFLIB[wanted], encoding="utf-8")

@@ -1,0 +1,49 @@
+"""CORS on read endpoints only: write requests and their preflights get no CORS headers.
+
+Reads (queries, graphs, pages, validation) may be called from any origin. Writes — Graph
+Store ``PUT``/``POST``/``DELETE``, ``POST /changes…`` and any request carrying an
+``Authorization`` header — are answered without ``Access-Control-*`` headers and their
+preflights are refused (400), so a browser on another origin can neither send them nor read
+their answers.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import PlainTextResponse
+from starlette.types import Receive, Scope, Send
+
+_WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
+
+
+def is_write(scope: Scope) -> bool:
+    """Whether the request (or the request a preflight announces) writes."""
+    headers = Headers(scope=scope)
+    method = scope["method"]
+    if method == "OPTIONS" and "access-control-request-method" in headers:
+        method = headers["access-control-request-method"].upper()
+        if "authorization" in headers.get("access-control-request-headers", "").lower():
+            return True
+    elif "authorization" in headers:
+        return True
+    path: str = scope["path"]
+    if method in _WRITE_METHODS:
+        return True
+    return method == "POST" and (path == "/store" or path.startswith(("/store/", "/changes")))
+
+
+class ReadOnlyCORS(CORSMiddleware):
+    """:class:`CORSMiddleware` that leaves write requests alone (no CORS headers)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and is_write(scope):
+            headers = Headers(scope=scope)
+            if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+                refusal = PlainTextResponse("Disallowed CORS request: writes are not open to "
+                                            "other origins", status_code=400)
+                await refusal(scope, receive, send)
+                return
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
