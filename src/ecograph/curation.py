@@ -117,10 +117,27 @@ def submit(store: Store, build: ChangeBuilder, rules: Rules, *, agent: str,
             infer_after(store, change)
         else:
             commit(update_text(change, log))
+            infer_after(_CommitThrough(store, commit), change)
         return Outcome(change, validation, change_id, False)
 
 
-def infer_after(store: Store, change: ChangeSet) -> None:
+class _CommitThrough:
+    """*store* for reading; its updates go through *commit* (the endpoint's query pool, so
+    that the pool's in-memory copies see the inferred triples too)."""
+
+    def __init__(self, store: Store, commit: Callable[[str], object]) -> None:
+        self._inner = store
+        self._store = getattr(store, "_store", None)
+        self._commit = commit
+
+    def update(self, sparql: str) -> None:
+        self._commit(sparql)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
+def infer_after(store: Store | _CommitThrough, change: ChangeSet) -> None:
     """Bring the inferred graph up to date with a committed change (never raises).
 
     The change is committed whatever happens here; a failure is logged with how to retry.
@@ -129,7 +146,8 @@ def infer_after(store: Store, change: ChangeSet) -> None:
         return [q[:3] for q in quads if q[3] not in graphs.SYSTEM_GRAPHS]
 
     try:
-        update_inferences(store, triples(change.additions), triples(change.removals))
+        update_inferences(store, triples(change.additions),  # type: ignore[arg-type]
+                          triples(change.removals))
     except Exception as exc:  # the asserted change stands; inference can be re-run
         logging.getLogger("ecograph.curation").error(
             "the change was written, but inference failed: %s; run `ecograph infer`", exc)
