@@ -33,6 +33,7 @@ from ecograph.graphs import source_graph
 from ecograph.importers.provenance import SourceInfo, describe
 from ecograph.importers.tables import Progress, Tally
 from ecograph.importers.triples import TripleSink
+from ecograph.infer.materialise import after_write
 from ecograph.namespaces import sparql_prologue
 from ecograph.store.base import SelectResult, Store
 from ecograph.store.embedded import OxigraphStore
@@ -153,6 +154,11 @@ def run_import(store: Store, kind: str, paths: Sequence[Path], *, log_dir: Path,
         started = time.perf_counter()
         publish(store, graph, sink.path, len(sink))
         timings["publish"] = time.perf_counter() - started
+        started = time.perf_counter()
+        inference, inference_error = after_write(store)
+        timings["infer"] = time.perf_counter() - started
+        job.notes.append(inference.summary() if inference is not None else
+                         str(inference_error))
     return ImportOutcome(kind, graph, tally, tally.triples, log_path, timings, job.notes)
 
 
