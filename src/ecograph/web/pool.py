@@ -171,10 +171,21 @@ class QueryPool:
                 worker.version = version
 
     async def _call(self, message: tuple[Any, ...], timeout: float) -> Any:
-        worker = await self._idle.get()
+        # The time limit counts from arrival: waiting for a busy pool counts too, so queued
+        # runaway queries cannot hold a request for limit × (queued / workers) seconds.
+        deadline = asyncio.get_running_loop().time() + timeout
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), timeout)
+        except TimeoutError:
+            error = errors.QueryTimeoutError(
+                f"the query waited past the time limit of {timeout:g} s for a free query "
+                "worker (setting query_timeout; the request parameter 'timeout' may lower it)")
+            error.seconds = timeout  # type: ignore[attr-defined]
+            raise error from None
         try:
             await self._catch_up(worker)
-            reply = await asyncio.wait_for(worker.ask(message), timeout)
+            left = max(deadline - asyncio.get_running_loop().time(), 0.001)
+            reply = await asyncio.wait_for(worker.ask(message), left)
         except TimeoutError:
             self._replace(worker)
             error = errors.QueryTimeoutError(
