@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from ecograph import graphs
 from ecograph.curation import Rules
 from ecograph.store.embedded import OxigraphStore
 from tests.conftest import ROOT
-from tests.web.conftest import free_port
+from tests.serving import running_server
 
 HERE = Path(__file__).resolve().parent
 GRAPH = URIRef("https://w3id.org/ecograph/graph/curation-test")
@@ -80,38 +78,12 @@ class Server:
 
 def serve(store: Path, log: Path) -> Iterator[Server]:
     """Run ``ecograph serve --writable`` on *store* until the caller is done."""
-    port = free_port()
     env = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT)}
     for name in ("ECOGRAPH_TOKEN", "ECOGRAPH_STORE"):
         env.pop(name, None)
-    out = log.open("wb")
-    process = subprocess.Popen([ECOGRAPH, "serve", "--store", str(store), "--port", str(port),
-                                "--writable", "--token", TOKEN, "--workers", "1"],
-                               env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited: {log.read_text()}")
-        try:
-            if httpx.get(f"{url}/-/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the server did not start: {log.read_text()}")
-        time.sleep(0.2)
-    try:
+    args = ["--store", str(store), "--writable", "--token", TOKEN, "--workers", "1"]
+    with running_server(args, env, log) as (url, process):
         yield Server(url, store, process)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        out.close()
 
 
 @pytest.fixture(scope="module")

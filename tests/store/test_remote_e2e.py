@@ -4,6 +4,7 @@ equals the embedded store's."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from rdflib import BNode
 from rdflib.compare import isomorphic
@@ -18,9 +20,11 @@ from rdflib.term import Node
 
 from ecograph.errors import EcographError
 from ecograph.queries import NamedQuery, bind, catalogue
+from ecograph.results import to_json
 from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResult, Store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.store.remote import RemoteStore
+from tests.serving import running_server
 from tests.store.conftest import clean
 from tests.store.test_remote_failures import ECOGRAPH, cli
 
@@ -167,35 +171,11 @@ def test_serve_on_the_remote_store(both: tuple[Store, Store], remote_location: s
                                    tmp_path: Path, loaded_store: OxigraphStore) -> None:
     """``ecograph serve --store sparql+http://…``: the endpoint, named queries and linked
     data answer from the server, as they do from the embedded store."""
-    import socket
-    import time
-
-    import httpx
-
-    from ecograph.results import to_json
-
     embedded = loaded_store  # the module's copy may be closed by the CLI test above
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     environment = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(ROOT)}
     environment.pop("ECOGRAPH_STORE", None)
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [str(ECOGRAPH), "serve", "--store", remote_location, "--port", str(port)],
-        env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{url}/-/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
-            time.sleep(0.2)
+    with running_server(["--store", remote_location], environment,
+                        tmp_path / "serve.log") as (url, _process):
         query = catalogue(ROOT / "queries")["project-coordinators"]
         served = httpx.get(f"{url}/queries/project-coordinators", timeout=60,
                            headers={"Accept": "application/sparql-results+json"})
@@ -208,18 +188,8 @@ def test_serve_on_the_remote_store(both: tuple[Store, Store], remote_location: s
             return {tuple(b.get(v, {}).get("value", "") for v in variables)
                     for b in document["results"]["bindings"]}
 
-        import json
-
         assert rows(served.json()) == rows(json.loads(to_json(expected)))
         page = httpx.get(f"{url}/id/organisation/umf-iasi", timeout=60,
                          headers={"Accept": "text/turtle"})
         assert page.status_code == 200, page.text
         assert "https://w3id.org/ecograph/id/cluster/imago-mol" in page.text
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()

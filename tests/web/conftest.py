@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +18,7 @@ import httpx
 import pytest
 
 from ecograph.store.embedded import OxigraphStore
+from tests.serving import running_server
 
 HERE = Path(__file__).resolve().parent
 TOKEN = "test-token-4f1c"
@@ -52,12 +49,6 @@ INSERT DATA {{
 """
 #: Numbers of triples in the test graphs.
 ORG_TRIPLES, PROJECT_TRIPLES = 9, 9
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -93,39 +84,13 @@ def start_server(tmp: Path, *args: str, env: dict[str, str] | None = None) -> It
     """Start ``ecograph serve`` on a free port, wait until it answers, stop it afterwards."""
     store = make_store(tmp / "store")
     project = make_project(tmp / "project")
-    port = free_port()
     environment = {**os.environ, "ECOGRAPH_PROJECT_DIR": str(project), **(env or {})}
     for name in ("ECOGRAPH_TOKEN", "ECOGRAPH_WRITABLE", "ECOGRAPH_STORE"):
         if env is None or name not in env:
             environment.pop(name, None)
-    log = (tmp / "server.log").open("wb")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "ecograph"), "serve", "--store", str(store), "--port",
-         str(port), *args], env=environment, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited: {(tmp / 'server.log').read_text()}")
-        try:
-            if httpx.get(f"{url}/-/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the server did not start: {(tmp / 'server.log').read_text()}")
-        time.sleep(0.2)
-    try:
+    with running_server(["--store", str(store), *args], environment, tmp / "server.log",
+                        timeout=60) as (url, process):
         yield Server(url, store, process)
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        log.close()
 
 
 @pytest.fixture(scope="session")
