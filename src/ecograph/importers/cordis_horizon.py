@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.organisations import Directory, OrgRecord
 from ecograph.importers.programmes import Programmes
@@ -38,15 +39,9 @@ ROLES = {"coordinator": m.ROLE_COORDINATOR, "participant": m.ROLE_PARTNER,
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The project and organisation tables among *paths* (projects first)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.glob("*.csv")
-                            if p.name.startswith(("project_", "project.", "organization")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
+    files = gather(paths, lambda folder: sorted(
+        p for p in folder.glob("*.csv")
+        if p.name.startswith(("project_", "project.", "organization"))))
     projects = [f for f in files if f.name.startswith("project")]
     orgs = [f for f in files if f.name.startswith("organization")]
     if files and (not projects or not orgs):

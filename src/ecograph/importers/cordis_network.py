@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather, named
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.organisations import Directory, OrgRecord
 from ecograph.importers.programmes import Programmes
@@ -50,17 +51,12 @@ EXPECTED = f"{FP7_ORGS} + {FP7_EDGES} and/or {H2020_ORGS} + {H2020_PROJECTS} + {
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The network files among *paths*; a programme's edges need its organisations."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += [path / n for n in NAMES if (path / n).is_file()]
-        elif path.is_file():
-            if path.name not in NAMES:
-                raise InputError(f"{path}: not a CORDIS network file; expected one of "
-                                 f"{', '.join(NAMES)}")
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
+    def check(path: Path) -> None:
+        if path.name not in NAMES:
+            raise InputError(f"{path}: not a CORDIS network file; expected one of "
+                             f"{', '.join(NAMES)}")
+
+    files = gather(paths, named(*NAMES), check)
     names = {f.name for f in files}
     for edges, needs in ((FP7_EDGES, (FP7_ORGS,)), (H2020_EDGES, (H2020_ORGS, H2020_PROJECTS))):
         missing = [n for n in needs if n not in names]

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather
 from ecograph.importers.programmes import Programmes, framework_for
 from ecograph.importers.provenance import CORDIS_REFERENCE as SOURCE
 from ecograph.importers.run import Check, Job
@@ -44,17 +45,11 @@ HANDLED = ("cordisref-countries.csv", "cordisref-FP7programmes.csv",
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The ``cordisref-*.csv`` tables among *paths*."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(path.glob("cordisref-*.csv"))
-        elif path.is_file():
-            if not path.name.startswith("cordisref-"):
-                raise InputError(f"{path}: not a CORDIS reference table (cordisref-*.csv)")
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return files
+    def check(path: Path) -> None:
+        if not path.name.startswith("cordisref-"):
+            raise InputError(f"{path}: not a CORDIS reference table (cordisref-*.csv)")
+
+    return gather(paths, lambda folder: sorted(folder.glob("cordisref-*.csv")), check)
 
 
 def convert(job: Job, files: Sequence[Path]) -> None:

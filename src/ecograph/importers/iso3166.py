@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather, named
 from ecograph.importers.provenance import ISO3166 as SOURCE
 from ecograph.importers.run import Check, Job
 from ecograph.importers.tables import open_text
@@ -28,16 +29,7 @@ EXPECTED = FILE
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The ISO 3166-1 file among *paths*."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += [path / FILE] if (path / FILE).is_file() else []
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return files
-
+    return gather(paths, named(FILE))
 
 def convert(job: Job, files: Sequence[Path]) -> None:
     """Map each ISO 3166-1 entry to a country."""

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather, named
 from ecograph.importers.provenance import NUTS as SOURCE
 from ecograph.importers.run import Check, Job
 from ecograph.importers.tables import normalise_country, read_rows
@@ -41,14 +42,7 @@ _PART_OF = re.compile(r"part of ([A-Z]{2}[A-Z0-9]{1,3})")
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The NUTS files among *paths* (folders searched for the known file names)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += [path / n for n in (CLASSIFICATION, CHANGES, LATIN) if (path / n).is_file()]
-        elif path.exists():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
+    files = gather(paths, named(CLASSIFICATION, CHANGES, LATIN))
     if files and not any(f.name == CLASSIFICATION or "classification" in f.name for f in files):
         raise InputError(f"the NUTS import needs {CLASSIFICATION}; got "
                          f"{', '.join(f.name for f in files)}")

@@ -15,8 +15,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.files import gather, named
 from ecograph.importers.provenance import ROR as SOURCE
 from ecograph.importers.reconcile import Matcher, Record, seed_organisations
 from ecograph.importers.run import Check, Job
@@ -41,15 +41,7 @@ TYPES = {"education": m.UNIVERSITY, "healthcare": m.HEALTHCARE_PROVIDER,
 
 def select(paths: Sequence[Path]) -> list[Path]:
     """The ROR flat file among *paths*."""
-    files = []
-    for path in paths:
-        if path.is_dir():
-            files += [path / FILE] if (path / FILE).is_file() else []
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise InputError(f"{path}: no such file or folder")
-    return files
+    return gather(paths, named(FILE))
 
 
 def ror_id(value: str) -> str | None:
