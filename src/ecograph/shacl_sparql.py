@@ -143,6 +143,7 @@ def evaluate(data: Graph, ontology: Graph | None, shapes: Graph,
     store = _store_of(data, ontology)
     only = None if focus_nodes is None else {str(n) for n in focus_nodes}
     added = 0
+    root = report.value(predicate=RDF.type, object=SH.ValidationReport)
     focus_cache: dict[Node, list[Node]] = {}
     for bulk in constraints:
         if bulk.shape not in focus_cache:
@@ -179,7 +180,6 @@ def evaluate(data: Graph, ontology: Graph | None, shapes: Graph,
                 report.add((result, SH.resultPath, solution["path"]))
             for template in bulk.messages:
                 report.add((result, SH.resultMessage, _message(template, solution)))
-            root = report.value(predicate=RDF.type, object=SH.ValidationReport)
             if root is not None:
                 report.add((root, SH.result, result))
                 report.set((root, SH.conforms, Literal(False)))
