@@ -26,6 +26,7 @@ from ecograph.store.base import (
     SerializedResult,
     Store,
 )
+from ecograph.store.dataset_clause import declares_dataset
 from ecograph.terms import graph_as_ntriples, to_rdflib
 
 _CHUNK = 64 * 1024
@@ -75,6 +76,19 @@ class _LineCapWriter:
 
 def _named(graphs: Sequence[URIRef] | None) -> list[ox.NamedNode] | None:
     return None if graphs is None else [ox.NamedNode(str(g)) for g in graphs]
+
+
+def _union(sparql: str, default_graphs: Sequence[URIRef] | None,
+           named_graphs: Sequence[URIRef] | None) -> bool:
+    """Whether the default graph is the union: unless the caller gives a dataset (the
+    protocol's, which overrides the query's) or the query names its own with ``FROM``.
+
+    Oxigraph's union flag would override a query's ``FROM``/``FROM NAMED``; without
+    it Oxigraph uses the query's dataset, as the SPARQL servers of the remote backend do.
+    """
+    if default_graphs is not None:
+        return False
+    return named_graphs is not None or not declares_dataset(sparql)
 
 
 class _QueueWriter:
@@ -154,7 +168,7 @@ class OxigraphStore(Store):
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=default_graphs is None,
+                use_default_graph_as_union=_union(sparql, default_graphs, named_graphs),
                 default_graph=_named(default_graphs),
                 named_graphs=_named(named_graphs),
             )
@@ -189,7 +203,7 @@ class OxigraphStore(Store):
             result = self._store.query(
                 sparql,
                 base_iri=base_iri,
-                use_default_graph_as_union=default_graphs is None,
+                use_default_graph_as_union=_union(sparql, default_graphs, named_graphs),
                 default_graph=_named(default_graphs),
                 named_graphs=_named(named_graphs),
             )

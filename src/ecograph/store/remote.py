@@ -44,6 +44,7 @@ from ecograph.store.answers import (
     results_format,
 )
 from ecograph.store.base import AskResult, QueryResult, SelectResult, SerializedResult, Store
+from ecograph.store.dataset_clause import declares_dataset
 from ecograph.store.discovery import Endpoints, discover
 from ecograph.store.protocol import (
     HttpSettings,
@@ -56,7 +57,6 @@ from ecograph.store.protocol import (
 )
 from ecograph.store.sparql_text import (
     Body,
-    declares_dataset,
     iri,
     ntriples,
     query_form,
