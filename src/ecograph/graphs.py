@@ -14,9 +14,12 @@ SHAPES = URIRef(GRAPH["shapes"])
 VOCABULARIES = URIRef(GRAPH["vocabularies"])
 INFERRED = URIRef(GRAPH["inferred"])
 CHANGELOG = URIRef(GRAPH["changelog"])
+#: Region-collaboration edges derived from the data (:mod:`ecograph.derive`).
+REGION_COLLABORATION = URIRef(GRAPH["derived/region-collaboration"])
 
 #: Graphs that describe the data rather than being data; validation never targets them.
-SYSTEM_GRAPHS = frozenset({ONTOLOGY, SHAPES, VOCABULARIES, INFERRED, CHANGELOG})
+SYSTEM_GRAPHS = frozenset({ONTOLOGY, SHAPES, VOCABULARIES, INFERRED, CHANGELOG,
+                           REGION_COLLABORATION})
 
 
 def source_graph(name: str) -> URIRef:

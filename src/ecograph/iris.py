@@ -29,6 +29,7 @@ KINDS = frozenset(
         "infrastructure",
         "source",
         "count",
+        "collaboration",
     }
 )
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -30,8 +30,9 @@ from ecograph.infer.rules import compile_checks, compile_rules, reads_hidden
 from ecograph.infer.schema import TBOX_PREDICATES, TBOX_TYPES, close, is_tbox
 from ecograph.store.base import Store
 
-#: Graphs that are not inference input.
-NOT_INPUT = frozenset({graphs.SHAPES, graphs.INFERRED, graphs.CHANGELOG})
+#: Graphs that are not inference input (derived edges are computed after inference).
+NOT_INPUT = frozenset({graphs.SHAPES, graphs.INFERRED, graphs.CHANGELOG,
+                       graphs.REGION_COLLABORATION})
 #: Past this many new triples into an empty inferred graph, write with the bulk loader.
 BULK_THRESHOLD = 50_000
 _INFERRED = f"<{graphs.INFERRED}>"
