@@ -34,6 +34,8 @@ class Settings:
     query_timeout: float = 30.0
     max_rows: int = 100_000
     max_body_bytes: int = 50 * 1024 * 1024
+    update_timeout: float = 30.0
+    max_update_triples: int = 1_000_000
     token: str | None = None
     writable: bool = False
     federation: bool = False
@@ -74,6 +76,8 @@ ENVIRONMENT = {
     "ECOGRAPH_WRITABLE": ("writable", flag),
     "ECOGRAPH_FEDERATION": ("federation", flag),
     "ECOGRAPH_FEDERATION_ALLOW": ("federation_allow", word_list),
+    "ECOGRAPH_UPDATE_TIMEOUT": ("update_timeout", float),
+    "ECOGRAPH_MAX_UPDATE_TRIPLES": ("max_update_triples", int),
     "ECOGRAPH_QUERY_WORKERS": ("query_workers", int),
 }
 

@@ -6,6 +6,8 @@ answers messages on its pipe one at a time:
 - ``("query", Job)`` → ``("ok", SerializedResult)`` or ``("error", type, message)``;
 - ``("graph", iri | None, media_type)`` → the graph serialised (``None``: default graph);
 - ``("update", sparql)`` → apply a write the store on disk has already committed;
+- ``("effect", sparql)`` → what an update would change, as a concrete update
+  (:mod:`ecograph.web.update_effect`), leaving this copy unchanged;
 - ``("stop",)`` → exit.
 
 The parent ends a worker whose query runs past its time limit; nothing here needs to
@@ -26,6 +28,7 @@ from ecograph.namespaces import PREFIXES
 from ecograph.store.base import Store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.web.jsonld import compact
+from ecograph.web.update_effect import effect_of
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,8 @@ def serve(conn: Connection, snapshot: str) -> None:
             elif kind == "update":
                 store.update(message[1])
                 reply = ("ok", None)
+            elif kind == "effect":
+                reply = ("ok", effect_of(store, message[1]))
             else:
                 reply = ("error", "StoreError", f"unknown worker message {kind!r}")
         except UnsupportedFormatError as exc:

@@ -25,7 +25,7 @@ from ecograph.web.sparql_text import add_using, has_dataset_clause
 from ecograph.web.state import EndpointState, state_of
 from ecograph.web.urls import Urls
 from ecograph.web.worker import Job
-from ecograph.web.writes import UpdateChange, apply_change
+from ecograph.web.writes import UpdateChange, UpdateLimits, apply_change
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
 
@@ -89,7 +89,8 @@ async def run_update(request: Request, state: EndpointState, operation: Operatio
     check_remote_calls(text, state.settings)
     text = f"BASE <{Urls.of(request).sparql()}>\n{text}"
     try:
-        await apply_change(state.pool, UpdateChange(text))
+        limits = UpdateLimits(state.settings.update_timeout, state.settings.max_update_triples)
+        await apply_change(state.pool, UpdateChange(text, limits))
     except QuerySyntaxError as exc:
         # Report the position in the client's text, not in ours with its BASE line.
         raise QuerySyntaxError(_POSITION.sub(
