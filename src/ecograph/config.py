@@ -41,6 +41,8 @@ class Settings:
     federation: bool = False
     federation_allow: tuple[str, ...] = ()
     query_workers: int = 0
+    fast_workers: int = 1
+    fast_lane_limit: float = 1.0
 
     @property
     def ontology_dir(self) -> Path:
@@ -79,6 +81,8 @@ ENVIRONMENT = {
     "ECOGRAPH_UPDATE_TIMEOUT": ("update_timeout", float),
     "ECOGRAPH_MAX_UPDATE_TRIPLES": ("max_update_triples", int),
     "ECOGRAPH_QUERY_WORKERS": ("query_workers", int),
+    "ECOGRAPH_FAST_WORKERS": ("fast_workers", int),
+    "ECOGRAPH_FAST_LANE_LIMIT": ("fast_lane_limit", float),
 }
 
 

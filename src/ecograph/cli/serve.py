@@ -25,10 +25,17 @@ from ecograph.errors import InputError
               help="Return at most N rows or triples [env ECOGRAPH_MAX_ROWS; 100000].")
 @click.option("--workers", "query_workers", type=int, default=None, metavar="N",
               help="Query worker processes [env ECOGRAPH_QUERY_WORKERS; one per CPU, 2-4].")
+@click.option("--fast-workers", type=int, default=None, metavar="N",
+              help="Extra workers only for cheap queries, so they are answered while "
+              "runaways hold the others; 0: none [env ECOGRAPH_FAST_WORKERS; 1].")
+@click.option("--fast-lane-limit", type=float, default=None, metavar="S",
+              help="A cheap query still running after S seconds in the fast lane is "
+              "run again on the other workers [env ECOGRAPH_FAST_LANE_LIMIT; 1].")
 @reports_errors
 def serve(store_location: str | None, host: str, port: int, writable: bool | None,
           token: str | None, query_timeout: float | None, max_rows: int | None,
-          query_workers: int | None) -> None:
+          query_workers: int | None, fast_workers: int | None,
+          fast_lane_limit: float | None) -> None:
     """Serve the SPARQL endpoint, Graph Store and query page at http://HOST:PORT/sparql.
 
     An empty store is first loaded with the bundled data.
@@ -42,9 +49,13 @@ def serve(store_location: str | None, host: str, port: int, writable: bool | Non
     base = settings_for(store_location)
     settings = Settings(**{**base.__dict__, **{k: v for k, v in {
         "writable": writable, "token": token, "query_timeout": query_timeout,
-        "max_rows": max_rows, "query_workers": query_workers}.items() if v is not None}})
+        "max_rows": max_rows, "query_workers": query_workers,
+        "fast_workers": fast_workers, "fast_lane_limit": fast_lane_limit,
+    }.items() if v is not None}})
     if settings.query_timeout <= 0 or settings.max_rows < 0:
         raise InputError("--query-timeout must be positive and --max-rows not negative")
+    if settings.fast_workers < 0 or settings.fast_lane_limit <= 0:
+        raise InputError("--fast-workers must not be negative and --fast-lane-limit positive")
     if settings.store != ":memory:":
         with opened(settings, autoload=True):
             pass

@@ -53,7 +53,8 @@ def create_app(settings: Settings) -> FastAPI:
         store = open_store(settings.store)
         pool: QueryPool | DirectPool
         if isinstance(store, OxigraphStore):
-            pool = QueryPool(store, worker_count(settings))
+            pool = QueryPool(store, worker_count(settings), settings.fast_workers,
+                             settings.fast_lane_limit)
         else:
             pool = DirectPool(store, 2 * worker_count(settings))
         try:
