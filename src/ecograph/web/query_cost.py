@@ -309,7 +309,7 @@ def _classify(reader: _Reader) -> Verdict:
                 and reader.peek().text != "{":
             described.append(reader.take())
         if reader.peek().kind == "end" and described and all(
-                t.kind in ("iri", "word") and not t.keyword for t in described):
+                t.kind == "iri" or (t.kind == "word" and ":" in t.text) for t in described):
             return Verdict(True, "DESCRIBE of constant IRIs")
     elif form == "CONSTRUCT" and reader.peek().text == "{":
         reader.skip_balanced("{", "}")
