@@ -37,6 +37,8 @@ class Settings:
     update_timeout: float = 30.0
     max_update_triples: int = 1_000_000
     token: str | None = None
+    tokens_file: Path | None = None
+    private: bool = False
     writable: bool = False
     federation: bool = False
     federation_allow: tuple[str, ...] = ()
@@ -75,6 +77,8 @@ ENVIRONMENT = {
     "ECOGRAPH_MAX_ROWS": ("max_rows", int),
     "ECOGRAPH_MAX_BODY_BYTES": ("max_body_bytes", int),
     "ECOGRAPH_TOKEN": ("token", str),
+    "ECOGRAPH_TOKENS_FILE": ("tokens_file", Path),
+    "ECOGRAPH_PRIVATE": ("private", flag),
     "ECOGRAPH_WRITABLE": ("writable", flag),
     "ECOGRAPH_FEDERATION": ("federation", flag),
     "ECOGRAPH_FEDERATION_ALLOW": ("federation_allow", word_list),

@@ -17,7 +17,7 @@ from __future__ import annotations
 import click
 
 from ecograph import __version__
-from ecograph.cli import curation, data, doctor, importers, infer, plot, query, serve
+from ecograph.cli import curation, data, doctor, importers, infer, plot, query, serve, tokens
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,7 +26,7 @@ def main() -> None:
     """ecograph: a knowledge graph of health-innovation partnerships."""
 
 
-for module in (curation, data, doctor, importers, infer, plot, query, serve):
+for module in (curation, data, doctor, importers, infer, plot, query, serve, tokens):
     for command in module.COMMANDS:
         main.add_command(command)
 
