@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ecograph.cli.common import opened, reports_errors, settings_for, store_option
 from ecograph.config import Settings
 from ecograph.errors import InputError
+from ecograph.tokens import access_tokens
 
 
 @click.command()
@@ -18,7 +21,13 @@ from ecograph.errors import InputError
               help="Allow SPARQL Update and Graph Store writes (needs --token) "
               "[env ECOGRAPH_WRITABLE].")
 @click.option("--token", default=None, metavar="T",
-              help="Bearer token that writes must carry [env ECOGRAPH_TOKEN].")
+              help="A bearer token with every scope (read, write, admin) [env ECOGRAPH_TOKEN].")
+@click.option("--tokens", "tokens_file", default=None, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Tokens file: one 'sha256:HASH NAME SCOPE' a line; make lines with "
+              "'ecograph token new' [env ECOGRAPH_TOKENS_FILE].")
+@click.option("--private", is_flag=True, default=None,
+              help="Every read needs a token too (scope read) [env ECOGRAPH_PRIVATE].")
 @click.option("--query-timeout", type=float, default=None, metavar="S",
               help="Stop a query after S seconds (503) [env ECOGRAPH_QUERY_TIMEOUT; 30].")
 @click.option("--max-rows", type=int, default=None, metavar="N",
@@ -33,12 +42,15 @@ from ecograph.errors import InputError
               "run again on the other workers [env ECOGRAPH_FAST_LANE_LIMIT; 1].")
 @reports_errors
 def serve(store_location: str | None, host: str, port: int, writable: bool | None,
-          token: str | None, query_timeout: float | None, max_rows: int | None,
+          token: str | None, tokens_file: Path | None, private: bool | None,
+          query_timeout: float | None, max_rows: int | None,
           query_workers: int | None, fast_workers: int | None,
           fast_lane_limit: float | None) -> None:
     """Serve the SPARQL endpoint, Graph Store and query page at http://HOST:PORT/sparql.
 
-    An empty store is first loaded with the bundled data.
+    An empty store is first loaded with the bundled data. Writes need --writable and a
+    token with the write scope (admin for DROP ALL, the default graph, system graphs and
+    reverts); with --private, reads need a token with the read scope.
     """
     import logging
 
@@ -48,7 +60,8 @@ def serve(store_location: str | None, host: str, port: int, writable: bool | Non
 
     base = settings_for(store_location)
     settings = Settings(**{**base.__dict__, **{k: v for k, v in {
-        "writable": writable, "token": token, "query_timeout": query_timeout,
+        "writable": writable, "token": token, "tokens_file": tokens_file,
+        "private": private, "query_timeout": query_timeout,
         "max_rows": max_rows, "query_workers": query_workers,
         "fast_workers": fast_workers, "fast_lane_limit": fast_lane_limit,
     }.items() if v is not None}})
@@ -56,12 +69,17 @@ def serve(store_location: str | None, host: str, port: int, writable: bool | Non
         raise InputError("--query-timeout must be positive and --max-rows not negative")
     if settings.fast_workers < 0 or settings.fast_lane_limit <= 0:
         raise InputError("--fast-workers must not be negative and --fast-lane-limit positive")
+    tokens = access_tokens(settings)  # a bad tokens file stops here, before the store opens
     if settings.store != ":memory:":
         with opened(settings, autoload=True):
             pass
     app = create_app(settings)
     click.echo(f"ecograph: serving {settings.store} at http://{host}:{port}/sparql "
-               f"({'writable' if settings.writable else 'read-only'})", err=True)
+               f"({'writable' if settings.writable else 'read-only'}"
+               f"{', private' if settings.private else ''})", err=True)
+    if tokens:  # names and scopes only: a token's text never reaches the log
+        click.echo(f"ecograph: {len(tokens)} token(s): "
+                   f"{', '.join(t.describe() for t in tokens)}", err=True)
     # rdflib logs a full traceback for every ill-typed literal ("x"^^xsd:integer) it parses:
     # a client's body must not be able to flood the server's log with them.
     logging.getLogger("rdflib.term").setLevel(logging.ERROR)

@@ -18,11 +18,12 @@ from fastapi.templating import Jinja2Templates
 from ecograph import __version__
 from ecograph.bundle import Bundle
 from ecograph.config import Settings
-from ecograph.errors import StoreError
 from ecograph.queries import catalogue
 from ecograph.store import open_store
 from ecograph.store.embedded import OxigraphStore
+from ecograph.tokens import access_tokens
 from ecograph.web import errors
+from ecograph.web.auth import PrivateReads
 from ecograph.web.cache import AnswerCache
 from ecograph.web.cors import ReadOnlyCORS
 from ecograph.web.direct import DirectPool
@@ -44,8 +45,7 @@ def worker_count(settings: Settings) -> int:
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the endpoint for *settings*; the store opens when the app starts."""
-    if settings.writable and not settings.token:
-        raise StoreError("writes need a token: give --token or ECOGRAPH_TOKEN with --writable")
+    tokens = access_tokens(settings)
     named = catalogue(settings.queries_dir) if settings.queries_dir.is_dir() else {}
 
     @asynccontextmanager
@@ -69,6 +69,7 @@ def create_app(settings: Settings) -> FastAPI:
                   description="SPARQL 1.1 Query, Update, Graph Store Protocol and named "
                               "queries over the ecograph knowledge graph.")
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.state.tokens = tokens
     errors.install(app)
     app.include_router(sparql.router)
     app.include_router(store.router)
@@ -79,6 +80,8 @@ def create_app(settings: Settings) -> FastAPI:
     curation.install(app, Bundle(settings.ontology_dir, settings.data_dir))
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.add_middleware(RepeatedReads)
+    if settings.private:  # in front of the answer cache, behind CORS
+        app.add_middleware(PrivateReads, tokens=tokens)
     app.add_middleware(ReadOnlyCORS, allow_origins=["*"],
                        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["Accept", "Content-Type", "If-None-Match"],

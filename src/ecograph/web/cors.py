@@ -5,6 +5,11 @@ Store ``PUT``/``POST``/``DELETE``, ``POST /changes…`` and any request carrying
 ``Authorization`` header — are answered without ``Access-Control-*`` headers and their
 preflights are refused (400), so a browser on another origin can neither send them nor read
 their answers.
+
+Refusals of authentication or authorisation (``401``, ``403``) carry no ``Access-Control-*``
+headers either, whatever the request: a ``POST /sparql`` can only be told to be an update
+from its body, which this middleware does not read, so its ``401`` is cleaned on the way
+out instead.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import PlainTextResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 _WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
+#: Statuses whose answers never carry CORS headers: a refusal is not for other origins.
+REFUSALS = {401, 403}
 
 
 def is_write(scope: Scope) -> bool:
@@ -46,4 +53,17 @@ class ReadOnlyCORS(CORSMiddleware):
                 return
             await self.app(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        await super().__call__(scope, receive, without_cors_on_refusals(send))
+
+
+def without_cors_on_refusals(send: Send) -> Send:
+    """*send*, dropping every ``Access-Control-*`` header from a 401 or 403 answer."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] in REFUSALS:
+            headers = [(k, v) for k, v in message.get("headers", [])
+                       if not k.lower().startswith(b"access-control-")]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending

@@ -29,7 +29,7 @@ from ecograph.errors import InputError, ValidationFailedError
 from ecograph.formats import syntax_by_name, syntax_for_media_type
 from ecograph.reports import report_to_dict
 from ecograph.validate import ValidationReport
-from ecograph.web import gate
+from ecograph.web import gate, scopes
 from ecograph.web.auth import require_writer
 from ecograph.web.curation_pages import report_page
 from ecograph.web.curation_parse import check_graph, dataset_quads, read_rdf
@@ -221,7 +221,7 @@ async def _read_change(request: Request) -> tuple[ChangeSet, str | None]:
              status_code=201)
 async def post_change(request: Request) -> Response:
     state = state_of(request)
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, scopes.CHANGE)
     dry_run = _flag(request, "dry-run")
     change, message = await _read_change(request)
     message = request.query_params.get("message") or message
@@ -270,7 +270,7 @@ async def get_one_change(request: Request, change_id: str) -> Response:
 @router.post("/changes/{change_id}/revert", summary="Undo a change (itself validated)")
 async def revert_change(request: Request, change_id: str) -> Response:
     state = state_of(request)
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, scopes.REVERT)
     dry_run = _flag(request, "dry-run")
     checker = _gate(request)
     agent = gate.current().agent

@@ -21,6 +21,7 @@ from ecograph.web.description import service_description
 from ecograph.web.errors import PAGE_HEADERS, HTTPProblem
 from ecograph.web.negotiation import choose
 from ecograph.web.protocol import Operation, read_operation
+from ecograph.web.scopes import update_scope
 from ecograph.web.sparql_text import add_using, has_dataset_clause
 from ecograph.web.state import EndpointState, state_of
 from ecograph.web.urls import Urls
@@ -78,7 +79,7 @@ async def describe_service(request: Request, state: EndpointState) -> Response:
 
 async def run_update(request: Request, state: EndpointState, operation: Operation) -> Response:
     """Apply a SPARQL Update, if the client may write; 204 on success."""
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, update_scope(operation.text))
     text = operation.text
     if operation.default_graphs or operation.named_graphs:
         if has_dataset_clause(text):

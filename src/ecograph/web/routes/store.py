@@ -24,6 +24,7 @@ from ecograph.web.auth import require_writer
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.negotiation import RDF_OFFERS, canonical, choose
 from ecograph.web.protocol import url_params
+from ecograph.web.scopes import graph_store_scope
 from ecograph.web.state import EndpointState, state_of
 from ecograph.web.urls import Urls
 from ecograph.web.writes import GraphChange, GraphDrop, apply_change
@@ -116,7 +117,7 @@ async def _get(request: Request, iri: str | None) -> Response:
 
 async def _put(request: Request, iri: str | None) -> Response:
     state = state_of(request)
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, graph_store_scope("PUT", iri))
     triples = await _payload(request, iri or Urls.of(request).store())
     existed = _exists(state, iri)
     await apply_change(state.pool, GraphChange(iri, triples, replace=True))
@@ -125,7 +126,7 @@ async def _put(request: Request, iri: str | None) -> Response:
 
 async def _post(request: Request, iri: str | None, named: bool) -> Response:
     state = state_of(request)
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, graph_store_scope("POST", iri))
     headers = {}
     if not named:
         iri = Urls.of(request).new_graph(uuid.uuid4().hex)
@@ -138,7 +139,7 @@ async def _post(request: Request, iri: str | None, named: bool) -> Response:
 
 async def _delete(request: Request, iri: str | None) -> Response:
     state = state_of(request)
-    require_writer(request, state.settings)
+    require_writer(request, state.settings, graph_store_scope("DELETE", iri))
     if not _exists(state, iri):
         raise UnknownGraphError(str(iri))
     await apply_change(state.pool, GraphDrop(iri))
