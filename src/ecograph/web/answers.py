@@ -7,6 +7,7 @@ label their answers the same way.
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -82,6 +83,17 @@ def labelled(media_type: str) -> str:
     return media_type
 
 
+def jsonld_context(settings: Settings) -> dict[str, Any] | None:
+    """The context of JSON-LD answers: the linked-data pages' (``/context.jsonld``);
+    ``None`` (the ecograph prefixes) for a project without an ontology file."""
+    from ecograph.web.ld_answers import ontology_of
+
+    try:
+        return ontology_of(settings).context()
+    except FileNotFoundError:
+        return None
+
+
 async def answer_query(request: Request, state: EndpointState, text: str, *,
                        default_graphs: tuple[str, ...] = (),
                        named_graphs: tuple[str, ...] = (),
@@ -105,7 +117,9 @@ async def answer_query(request: Request, state: EndpointState, text: str, *,
               canonical(graph_type) if graph_type else None,
               default_graphs if dataset_given else None,
               named_graphs if dataset_given else None,
-              max_rows, base_iri=Urls.of(request).sparql())
+              max_rows, base_iri=Urls.of(request).sparql(),
+              context=jsonld_context(settings) if graph_type
+              and canonical(graph_type) == "application/ld+json" else None)
     key = json.dumps([job.sparql, job.default_graphs, job.named_graphs, results_type,
                       graph_type, max_rows])
     version = state.pool.version

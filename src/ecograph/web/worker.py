@@ -16,9 +16,11 @@ cooperate, which is the point: Oxigraph cannot interrupt a query.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
@@ -42,6 +44,8 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     max_rows: int | None = None
     base_iri: str | None = None
+    #: the JSON-LD context of a JSON-LD answer (``None``: the ecograph prefixes)
+    context: Mapping[str, Any] | None = None
 
 
 def run_job(store: Store, job: Job) -> object:
@@ -53,7 +57,7 @@ def run_job(store: Store, job: Job) -> object:
         default_graphs=graphs, named_graphs=named, max_rows=job.max_rows,
         base_iri=job.base_iri)
     if result.media_type == "application/ld+json":
-        result.body = compact(result.body, PREFIXES)
+        result.body = compact(result.body, job.context or PREFIXES)
     return result
 
 
