@@ -21,6 +21,7 @@ from ecograph.web.description import service_description
 from ecograph.web.errors import PAGE_HEADERS, HTTPProblem
 from ecograph.web.negotiation import choose
 from ecograph.web.protocol import Operation, read_operation
+from ecograph.web.remote_load import expand_loads
 from ecograph.web.scopes import update_scope
 from ecograph.web.sparql_text import add_using, has_dataset_clause
 from ecograph.web.state import EndpointState, state_of
@@ -88,6 +89,7 @@ async def run_update(request: Request, state: EndpointState, operation: Operatio
                                    "too (SPARQL 1.1 Protocol §2.2.3)", type_="BadParameter")
         text = add_using(text, list(operation.default_graphs), list(operation.named_graphs))
     check_remote_calls(text, state.settings)
+    text = await expand_loads(text, state.settings)  # LOAD: fetched here, allow-list only
     text = f"BASE <{Urls.of(request).sparql()}>\n{text}"
     try:
         limits = UpdateLimits(state.settings.update_timeout, state.settings.max_update_triples)
