@@ -18,7 +18,7 @@ from ecograph.tokens import access_tokens
               help="Address to listen on (the default serves this machine only).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--writable", is_flag=True, default=None,
-              help="Allow SPARQL Update and Graph Store writes (needs --token) "
+              help="Allow SPARQL Update and Graph Store writes (needs --tokens or --token) "
               "[env ECOGRAPH_WRITABLE].")
 @click.option("--token", default=None, metavar="T",
               help="A bearer token with every scope (read, write, admin) [env ECOGRAPH_TOKEN].")
