@@ -394,6 +394,9 @@ def test_tokens_are_identified_by_hash_with_the_highest_scope():
     (f"DROP GRAPH <{CHANGELOG}>", Scope.ADMIN),
     (f"BASE <{GRAPH}> DELETE WHERE {{ GRAPH <inferred> {{ ?s ?p ?o }} }}", Scope.ADMIN),
     (f"WITH <{SHAPES}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}", Scope.ADMIN),
+    ("LOAD <http://example.org/d.ttl> INTO GRAPH <urn:x:g>", Scope.WRITE),
+    ("LOAD SILENT <http://example.org/d.ttl>", Scope.WRITE),
+    (f"PREFIX g: <{GRAPH}> LOAD <http://example.org/d.ttl> INTO GRAPH g:ontology", Scope.ADMIN),
 ])
 def test_updates_are_classified_by_scope(update, scope):
     assert update_scope(update) == scope

@@ -53,12 +53,15 @@ def update_scope(text: str) -> Scope:
     >>> update_scope("CLEAR SILENT ALL").word
     'admin'
     """
-    if _wholesale(_words(text)):
+    words = _words(text)
+    if _wholesale(words):
         return Scope.ADMIN
+    if "LOAD" in words:  # read LOAD <doc> INTO GRAPH <g> as ADD <doc> TO GRAPH <g>
+        text = " ".join({"LOAD": "ADD", "INTO": "TO"}.get(w, w) for w in words)
     try:
         named, _, _ = involved_graphs(text)
-    except InputError:  # LOAD: refused later with 400, whoever asks
-        return Scope.WRITE
+    except InputError:
+        return Scope.WRITE  # refused later with 400, whoever asks
     return Scope.ADMIN if named & SYSTEM_GRAPHS else Scope.WRITE
 
 
