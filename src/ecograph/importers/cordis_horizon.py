@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecograph.errors import InputError
+from ecograph.importers import countries as places
 from ecograph.importers import model as m
+from ecograph.importers import project_dates
 from ecograph.importers.files import gather
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.organisations import Directory, OrgRecord
@@ -120,7 +122,9 @@ def convert(job: Job, files: Sequence[Path]) -> None:
     accepted = directory.reconcile(matcher)
     matcher.write_csv(job.log_dir / "matches-cordis-horizon.csv", "cordis-horizon")
     job.notes.append(f"reconciled {accepted} Horizon Europe records with the seed")
-    directory.write(sink, nuts, {s.iri for s in seeds})
+    countries = places.Countries.known(job.store)
+    directory.write(sink, nuts, {s.iri for s in seeds}, countries)
+    countries.declare(sink)
     seen = Seen()
     for grant, pic, role, source, line in links:
         org = directory.iris.get(pic)
@@ -155,4 +159,6 @@ CHECKS = [
           "a project has at most one coordinator",
           """SELECT ?focus WHERE { GRAPH $graph { ?focus ecograph:coordinator ?c } }
              GROUP BY ?focus HAVING (COUNT(DISTINCT ?c) > 1)"""),
+    *places.CHECKS,
+    *project_dates.CHECKS,
 ]

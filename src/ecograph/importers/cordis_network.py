@@ -20,11 +20,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecograph.errors import InputError
+from ecograph.importers import countries as places
 from ecograph.importers import model as m
+from ecograph.importers import project_dates
 from ecograph.importers.files import gather, named
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.organisations import Directory, OrgRecord
 from ecograph.importers.programmes import Programmes
+from ecograph.importers.project_dates import Dates
 from ecograph.importers.provenance import CORDIS_NETWORK as SOURCE
 from ecograph.importers.reconcile import Matcher, seed_organisations
 from ecograph.importers.run import Check, Job
@@ -93,7 +96,9 @@ def convert(job: Job, files: Sequence[Path]) -> None:
     matcher.write_csv(job.log_dir / "matches-cordis-network.csv", "cordis-network")
     job.notes.append(f"reconciled {accepted} CORDIS records with {len(seeds)} seed "
                      f"organisations (see {job.log_dir / 'matches-cordis-network.csv'})")
-    directory.write(job.sink, nuts, {s.iri for s in seeds})
+    countries = places.Countries.known(job.store)
+    directory.write(job.sink, nuts, {s.iri for s in seeds}, countries)
+    countries.declare(job.sink)
     seen = Seen()
     programmes = Programmes(job.sink)
     if FP7_EDGES in named:
@@ -193,6 +198,7 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
                     ) -> dict[str, tuple[str, tuple[str, str | None] | None]]:
     """Write the H2020 projects; return RCN → (project term, coordinator name and country)."""
     projects: dict[str, tuple[str, tuple[str, str | None] | None]] = {}
+    dates: dict[str, tuple[str, Dates]] = {}  # grant number -> project, dates kept
     sink, tally = job.sink, job.tally
     for row in read_rows(path, delimiter="\t", kind="CORDIS H2020 project table",
                          required=("rcn", "reference", "acronym", "programme", "startDate",
@@ -206,6 +212,17 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
             tally.merge(path.name, row.line, "duplicate project row", rcn)
             continue
         project = iri(str(mint("project", f"cordis-{reference}")))
+        record = Dates(int(rcn), parse_date(row.get("startDate")),
+                       parse_date(row.get("endDate")), path.name, row.line)
+        known = dates[reference][1] if reference in dates else None
+        dates[reference] = (project, project_dates.newest(known, record))
+        if known is not None:
+            tally.merge(path.name, row.line, "another record of the same grant (one project)",
+                        f"RCN {known.rcn} and {rcn}: grant {reference}")
+            if project_dates.conflict(known, record):
+                tally.repair(path.name, row.line, "the records of one grant give different "
+                             "dates (the newest record's kept)",
+                             f"grant {reference}: {known.text()}; {record.text()}")
         acronym = row.get("acronym") or f"H2020 project {reference}"
         sink.add(project, m.A, m.PROJECT)
         sink.add(project, m.LABEL, literal(acronym))
@@ -217,14 +234,6 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
             sink.add(project, m.FUNDED_BY, programmes.part(code))
         if not codes:
             sink.add(project, m.FUNDED_BY, programmes.framework("H2020"))
-        start, end = parse_date(row.get("startDate")), parse_date(row.get("endDate"))
-        if start:
-            sink.add(project, m.START_DATE, literal(start))
-        if end and (start is None or end >= start):
-            sink.add(project, m.END_DATE, literal(end))
-        elif end:
-            tally.repair(path.name, row.line, "end date before start date (end dropped)",
-                         f"{start} {end}")
         for column in ("totalCost", "ecMaxContribution"):
             if row.get(column) and parse_decimal(row.get(column)) is None:
                 tally.repair(path.name, row.line, f"{column} is not a number", row.get(column))
@@ -234,7 +243,10 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
                        normalise_country(row.get("coordinatorCountry"))) \
             if row.get("coordinator") else None
         projects[rcn] = (project, coordinator)
-        tally.written += 1
+        if known is None:
+            tally.written += 1
+    for project, kept in dates.values():
+        project_dates.write(sink, tally, project, kept)
     return projects
 
 
@@ -257,4 +269,6 @@ CHECKS = [
     Check(f"{ECOSHAPE}Identified", "a CORDIS PIC has nine digits",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:cordisPic ?value .
              FILTER(!REGEX(STR(?value), "^[0-9]{9}$")) } } LIMIT 100"""),
+    *places.CHECKS,
+    *project_dates.CHECKS,
 ]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ecograph.errors import InputError
 from ecograph.importers import model as m
+from ecograph.importers.countries import Countries
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.reconcile import Matcher, Record
 from ecograph.importers.tables import Tally, is_mangled, normalise_name
@@ -144,8 +145,12 @@ class Directory:
             self.iris[org_id] = seed
         return len(accepted)
 
-    def write(self, sink: TripleSink, nuts: NutsIndex, seeds: set[str]) -> None:
-        """Write one resource per organisation IRI (records sharing an IRI are merged)."""
+    def write(self, sink: TripleSink, nuts: NutsIndex, seeds: set[str],
+              countries: Countries) -> None:
+        """Write one resource per organisation IRI (records sharing an IRI are merged).
+
+        The countries referred to are noted in *countries*, for ``countries.declare``.
+        """
         written: set[str] = set()
         for record in self.records.values():
             subject_iri = self.iris[record.org_id]
@@ -171,7 +176,8 @@ class Directory:
             if record.pic:
                 sink.add(subject, m.CORDIS_PIC, literal(record.pic))
             if record.country:
-                sink.add(subject, m.IN_ORG_COUNTRY, iri(str(mint("country", record.country))))
+                sink.add(subject, m.IN_ORG_COUNTRY,
+                         countries.refer(record.country, record.source, record.line))
             for url in record.url.replace(";", " ").split():
                 if _URL.match(url):
                     sink.add(subject, m.URL, iri(url))

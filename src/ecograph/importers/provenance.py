@@ -57,6 +57,7 @@ def describe(sink: TripleSink, info: SourceInfo, files: Sequence[Path],
         sink.add(graph, m.SOURCE, literal(path.name))
     sink.add(document, m.A, m.SOURCE_DOCUMENT)
     sink.add(document, m.LABEL, literal(info.title, lang="en"))
+    sink.add(document, m.TITLE, literal(info.title, lang="en"))
     sink.add(document, m.PUBLISHER, iri(str(mint("organisation", info.publisher))))
     sink.add(document, m.LICENSE, iri(info.licence))
     sink.add(document, m.URL, iri(info.url))

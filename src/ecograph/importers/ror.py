@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ecograph.importers import countries as places
 from ecograph.importers import model as m
 from ecograph.importers.files import gather, named
 from ecograph.importers.provenance import ROR as SOURCE
@@ -86,6 +87,7 @@ def convert(job: Job, files: Sequence[Path]) -> None:
         return iri(accepted.get(rid) or str(mint("organisation", f"ror-{rid}")))
 
     sink, tally = job.sink, job.tally
+    countries = places.Countries.known(job.store)
     for path in files:
         for row in _rows(job, path, progress=True):
             rid = ror_id(row.get("id"))
@@ -127,12 +129,13 @@ def convert(job: Job, files: Sequence[Path]) -> None:
                 tally.repair(path.name, row.line, "not a Wikidata id (dropped)", wikidata)
             country = normalise_country(row.get("country_code"))
             if country:
-                sink.add(subject, m.IN_ORG_COUNTRY, iri(str(mint("country", country))))
+                sink.add(subject, m.IN_ORG_COUNTRY, countries.refer(country, path.name, row.line))
             for parent in _split(row.get("parent_ids")):
                 pid = ror_id(parent)
                 if pid and pid in present:
                     sink.add(subject, m.SUB_ORGANISATION_OF, subject_of(pid))
             tally.written += 1
+    countries.declare(sink)
 
 
 def _one_record_per_seed(matcher: Matcher, accepted: dict[str, str]) -> dict[str, str]:
@@ -164,4 +167,5 @@ CHECKS = [
           "a Wikidata id is Q followed by digits",
           """SELECT ?focus ?value WHERE { GRAPH $graph { ?focus ecograph:wikidataId ?value .
              FILTER(!REGEX(STR(?value), "^Q[1-9][0-9]*$")) } } LIMIT 100"""),
+    *places.CHECKS,
 ]
