@@ -31,6 +31,7 @@ from ecograph.changes import (
     update_text,
     write_lock,
 )
+from ecograph.derive import keep_in_step, prepare
 from ecograph.errors import InputError, ValidationFailedError
 from ecograph.incremental import ChangeValidation, validate_change
 from ecograph.infer.materialise import update_inferences
@@ -112,12 +113,15 @@ def submit(store: Store, build: ChangeBuilder, rules: Rules, *, agent: str,
             return Outcome(change, validation, change_id, True)
         log = entry_quads(change_id, change, agent, message, reverts,
                           warnings=validation.report.count("Warning"))
+        edges = prepare(store, *_data_triples(change))  # region edges before the commit
         if commit is None:
             apply(store, change, log)
             infer_after(store, change)
+            keep_in_step(store, edges)
         else:
             commit(update_text(change, log))
             infer_after(_CommitThrough(store, commit), change)
+            keep_in_step(_CommitThrough(store, commit), edges)  # type: ignore[arg-type]
         return Outcome(change, validation, change_id, False)
 
 
@@ -137,17 +141,21 @@ class _CommitThrough:
         return getattr(self._inner, name)
 
 
+def _data_triples(change: ChangeSet) -> tuple[list[tuple], list[tuple]]:  # type: ignore[type-arg]
+    """The triples a change adds and removes, system graphs left out."""
+    def triples(quads: set) -> list[tuple]:  # type: ignore[type-arg]
+        return [q[:3] for q in quads if q[3] not in graphs.SYSTEM_GRAPHS]
+
+    return triples(change.additions), triples(change.removals)
+
+
 def infer_after(store: Store | _CommitThrough, change: ChangeSet) -> None:
     """Bring the inferred graph up to date with a committed change (never raises).
 
     The change is committed whatever happens here; a failure is logged with how to retry.
     """
-    def triples(quads: set) -> list[tuple]:  # type: ignore[type-arg]
-        return [q[:3] for q in quads if q[3] not in graphs.SYSTEM_GRAPHS]
-
     try:
-        update_inferences(store, triples(change.additions),  # type: ignore[arg-type]
-                          triples(change.removals))
+        update_inferences(store, *_data_triples(change))  # type: ignore[arg-type]
     except Exception as exc:  # the asserted change stands; inference can be re-run
         logging.getLogger("ecograph.curation").error(
             "the change was written, but inference failed: %s; run `ecograph infer`", exc)

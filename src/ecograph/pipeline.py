@@ -1,4 +1,4 @@
-"""The build: parse → validate → store (→ infer), with nothing written unless all is valid.
+"""The build: parse → validate → store (→ infer → derive), with nothing written unless all is valid.
 
 Every write of data goes through :func:`load_sources`: the state the store would hold
 after the write is validated against the shapes, and only if no Violation is found are
@@ -15,6 +15,8 @@ from rdflib import Graph, URIRef
 
 from ecograph import graphs
 from ecograph.bundle import Bundle
+from ecograph.derive import DeriveOutcome
+from ecograph.derive import after_write as derive_after_write
 from ecograph.errors import ValidationFailedError
 from ecograph.incremental import load_report
 from ecograph.infer.materialise import InferenceOutcome, after_write
@@ -33,6 +35,8 @@ class LoadOutcome:
     dry_run: bool = False
     inference: InferenceOutcome | None = None
     inference_error: str | None = None
+    derivation: DeriveOutcome | None = None
+    derivation_error: str | None = None
 
 
 def merge_sources(sources: Sequence[Source]) -> list[Source]:
@@ -88,6 +92,7 @@ def load_sources(store: Store, sources: Sequence[Source], bundle: Bundle, *,
     if not dry_run:
         store.replace_graphs(todo)
         outcome.inference, outcome.inference_error = after_write(store)
+        outcome.derivation, outcome.derivation_error = derive_after_write(store)
     return outcome
 
 

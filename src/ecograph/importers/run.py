@@ -28,6 +28,7 @@ from typing import IO
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
+from ecograph.derive import after_write as derive_after_write
 from ecograph.errors import InputError, ValidationFailedError
 from ecograph.graphs import source_graph
 from ecograph.importers.provenance import SourceInfo, describe
@@ -140,7 +141,7 @@ def run_import(store: Store, kind: str, paths: Sequence[Path], *, log_dir: Path,
             started = time.perf_counter()
             staging = OxigraphStore(Path(folder) / "store")
             try:
-                staging.load_dataset(sink.path)
+                stage(staging, sink.path, kind)
                 timings["stage"] = time.perf_counter() - started
                 started = time.perf_counter()
                 report = run_checks(staging, graph, module.CHECKS)
@@ -159,7 +160,22 @@ def run_import(store: Store, kind: str, paths: Sequence[Path], *, log_dir: Path,
         timings["infer"] = time.perf_counter() - started
         job.notes.append(inference.summary() if inference is not None else
                          str(inference_error))
+        started = time.perf_counter()
+        derivation, derivation_error = derive_after_write(store)  # load → … → infer → derive
+        timings["derive"] = time.perf_counter() - started
+        job.notes.append(derivation.summary() if derivation is not None else
+                         str(derivation_error))
     return ImportOutcome(kind, graph, tally, tally.triples, log_path, timings, job.notes)
+
+
+def stage(staging: OxigraphStore, path: Path, kind: str) -> None:
+    """Bulk-load the mapped N-Quads into *staging*; a term Oxigraph's strict parser refuses
+    (a value the importer should have checked) refuses the import instead of crashing it."""
+    try:
+        staging.load_dataset(path)
+    except SyntaxError as exc:
+        raise InputError(f"the {kind} import mapped a value that is not valid RDF ({exc}); "
+                         "nothing was written; please report this with the import log") from exc
 
 
 def _header(log: IO[str]) -> None:

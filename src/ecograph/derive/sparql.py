@@ -1,0 +1,192 @@
+"""The SPARQL that computes region-collaboration edges (pure text builders, no store).
+
+A project *involves* a region of level L when one of its participants or its coordinator
+(``hasParticipant``/``coordinator``, their inverses, or a ``Participation`` resource) is
+located in a NUTS region, directly or through its city, that is the region or lies below
+it (``parentRegion*``) — exactly the pattern of the named query
+``regions-sharing-projects``. A project belongs to a framework programme F when it is
+funded by F, by a part of F or by a part of a part of F, F having no parent (the depth the
+named query's programme filter follows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from rdflib import URIRef
+
+from ecograph.derive.edges import (
+    COLLABORATION_PREFIX,
+    PROGRAMME_PREFIX,
+    REGION_PREFIX,
+    EdgeKey,
+    edge_triples,
+)
+from ecograph.namespaces import sparql_prologue
+
+PROLOGUE = sparql_prologue({"ecograph": "https://w3id.org/ecograph/ontology#",
+                            "xsd": "http://www.w3.org/2001/XMLSchema#"})
+
+#: Participation in every form the data use: ?project → ?organisation.
+PARTICIPATION = """
+    { ?project ecograph:hasParticipant|ecograph:coordinator ?organisation }
+    UNION { ?organisation ecograph:participatesIn|ecograph:coordinates ?project }
+    UNION { ?participation ecograph:project ?project ; ecograph:organisation ?organisation . }"""
+
+#: Where an organisation is: ?organisation → ?region of ?level (itself and every ancestor).
+LOCATION = """
+    ?organisation ecograph:locatedIn/ecograph:locatedIn? ?base .
+    ?base ecograph:nutsLevel ?baseLevel ;
+          ecograph:parentRegion* ?region .
+    ?region ecograph:nutsLevel ?level ."""
+
+#: The framework programmes of ?project: programmes without a parent, up to two steps up.
+PROGRAMME = """
+    { ?project ecograph:fundedBy ?programme }
+    UNION { ?project ecograph:fundedBy/ecograph:parentProgramme ?programme }
+    UNION { ?project ecograph:fundedBy/ecograph:parentProgramme/ecograph:parentProgramme
+              ?programme }
+    FILTER NOT EXISTS { ?programme ecograph:parentProgramme ?above }"""
+
+#: Predicates whose change can move a project's regions or programmes (by role).
+PROJECT_SUBJECT = ("hasParticipant", "coordinator", "fundedBy")
+PROJECT_OBJECT = ("participatesIn", "coordinates", "project")
+PARTICIPATION_SUBJECT = ("organisation",)
+MOVED_SUBJECT = ("locatedIn",)
+#: Predicates of the region and programme hierarchies: a change means a full recompute.
+HIERARCHY = ("nutsLevel", "parentRegion", "parentProgramme")
+
+
+def _key_expression(variable: str, prefix: str) -> str:
+    """SPARQL for :func:`ecograph.derive.edges.local_key` of *variable*."""
+    return (f'IF(STRSTARTS(STR({variable}), "{prefix}"), '
+            f'LCASE(STRAFTER(STR({variable}), "{prefix}")), '
+            f'CONCAT("x", SUBSTR(MD5(STR({variable})), 1, 16)))')
+
+
+def edge_iri_expression() -> str:
+    """SPARQL for :func:`ecograph.derive.edges.edge_iri` of ?a, ?b, ?level, ?programme."""
+    key = _key_expression("?programme", PROGRAMME_PREFIX)
+    programme = f'IF(BOUND(?programme), CONCAT("-", {key}), "")'
+    return (f'IRI(CONCAT("{COLLABORATION_PREFIX}", {_key_expression("?a", REGION_PREFIX)}, "-", '
+            f'{_key_expression("?b", REGION_PREFIX)}, "-nuts", STR(?level), {programme}))')
+
+
+def _involvement(region: str) -> str:
+    """Distinct (?project, *region*, ?level), organisations placed once (not per project)."""
+    location = LOCATION.replace("?region", region)
+    return (f"{{ SELECT DISTINCT ?project {region} ?level WHERE {{\n"
+            f"  {{ SELECT DISTINCT ?organisation {region} ?level WHERE {{{location} }} }}\n"
+            f"  {{ SELECT DISTINCT ?project ?organisation WHERE {{{PARTICIPATION} }} }}\n"
+            f"}} }}")
+
+
+def edge_rows() -> str:
+    """The WHERE part giving one row per edge: ?a ?b ?level ?programme (unbound = all) and
+    ?projects."""
+    return (
+        "{ SELECT ?a ?b ?level ?programme (COUNT(DISTINCT ?project) AS ?projects) WHERE {\n"
+        f"  {_involvement('?a')}\n"
+        f"  {_involvement('?b')}\n"
+        "  FILTER(STR(?a) < STR(?b))\n"
+        f"  {{ }} UNION {{ SELECT DISTINCT ?project ?programme WHERE {{{PROGRAMME} }} }}\n"
+        "} GROUP BY ?a ?b ?level ?programme }"
+    )
+
+
+def full_update(graph: URIRef, sources: Iterable[URIRef]) -> str:
+    """One SPARQL Update replacing *graph* by every edge the data of *sources* give (atomic).
+
+    The WHERE part reads the merge of *sources* (``USING``): an update's default graph is
+    not the union of the named graphs that queries see.
+    """
+    using = "".join(f"USING <{g}>\n" for g in sorted(sources) if g != graph)
+    return (
+        f"{PROLOGUE}"
+        f"DROP SILENT GRAPH <{graph}> ;\n"
+        f"CREATE SILENT GRAPH <{graph}> ;\n"
+        f"INSERT {{ GRAPH <{graph}> {{\n"
+        "  ?edge a ecograph:RegionCollaboration ;\n"
+        "        ecograph:firstRegion ?a ;\n"
+        "        ecograph:secondRegion ?b ;\n"
+        "        ecograph:collaborationLevel ?level ;\n"
+        "        ecograph:sharedProjects ?projects ;\n"
+        "        ecograph:collaborationProgramme ?programme .\n"
+        "} }\n"
+        f"{using}WHERE {{\n"
+        f"  {edge_rows()}\n"
+        f"  BIND({edge_iri_expression()} AS ?edge)\n"
+        "}"
+    )
+
+
+def edges_select(graph: URIRef) -> str:
+    """Every stored edge of *graph*: ?edge ?a ?b ?level ?programme ?projects."""
+    return (
+        f"{PROLOGUE}SELECT ?edge ?a ?b ?level ?programme ?projects WHERE {{ GRAPH <{graph}> {{\n"
+        "  ?edge a ecograph:RegionCollaboration ; ecograph:firstRegion ?a ;\n"
+        "        ecograph:secondRegion ?b ; ecograph:collaborationLevel ?level ;\n"
+        "        ecograph:sharedProjects ?projects .\n"
+        "  OPTIONAL { ?edge ecograph:collaborationProgramme ?programme }\n"
+        "} }"
+    )
+
+
+def _values(variable: str, iris: Iterable[str]) -> str:
+    return f"VALUES {variable} {{ {' '.join(f'<{i}>' for i in sorted(iris))} }}"
+
+
+def involvement_select(projects: Iterable[str]) -> str:
+    """(?project ?region ?level) for the given projects only."""
+    return (f"{PROLOGUE}SELECT DISTINCT ?project ?region ?level WHERE {{\n"
+            f"  {_values('?project', projects)}\n{PARTICIPATION}\n{LOCATION}\n}}")
+
+
+def programme_select(projects: Iterable[str]) -> str:
+    """(?project ?programme) framework programmes of the given projects only."""
+    return (f"{PROLOGUE}SELECT DISTINCT ?project ?programme WHERE {{\n"
+            f"  {_values('?project', projects)}\n{PROGRAMME}\n}}")
+
+
+def affected_select(projects: Iterable[str], participations: Iterable[str],
+                    moved: Iterable[str]) -> str:
+    """The projects whose regions or programmes a change can alter.
+
+    *projects* are named by the change; the projects of *participations* (resources) are
+    affected, and so are those of organisations that *moved* or are located in a place
+    that moved (a city).
+    """
+    branches = []
+    if projects:
+        branches.append(f"{{ {_values('?project', projects)} }}")
+    if moved:
+        branches.append(f"{{ {_values('?organisation', moved)}\n{PARTICIPATION} }}")
+        branches.append(f"{{ {_values('?moved', moved)}\n"
+                        f"  ?organisation ecograph:locatedIn ?moved .\n{PARTICIPATION} }}")
+    if participations:
+        branches.append(f"{{ {_values('?participation', participations)}\n"
+                        "  ?participation ecograph:project ?project . }")
+    if not branches:
+        branches.append("{ FILTER(false) }")
+    return f"{PROLOGUE}SELECT DISTINCT ?project WHERE {{\n" + "\nUNION ".join(branches) + "\n}"
+
+
+def counts_select(graph: URIRef, iris: Iterable[str]) -> str:
+    """The stored count of each edge IRI in *iris* (absent edges give no row)."""
+    return (f"{PROLOGUE}SELECT ?edge ?projects WHERE {{\n  {_values('?edge', iris)}\n"
+            f"  GRAPH <{graph}> {{ ?edge ecograph:sharedProjects ?projects }}\n}}")
+
+
+def replace_edges_update(graph: URIRef, remove: Iterable[str],
+                         edges: Mapping[EdgeKey, int]) -> str:
+    """Delete the edges *remove* (every triple of each) and insert *edges*, in one update."""
+    parts = [f"{PROLOGUE}CREATE SILENT GRAPH <{graph}>"]
+    gone = sorted(remove)
+    if gone:
+        parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?edge ?p ?o }} }} WHERE {{\n"
+                     f"  {_values('?edge', gone)}\n  GRAPH <{graph}> {{ ?edge ?p ?o }}\n}}")
+    lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for key, n in sorted(edges.items())
+             for s, p, o in edge_triples(key, n)]
+    if lines:
+        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }")
+    return " ;\n".join(parts)
