@@ -242,11 +242,11 @@ class QueryPool:
             worker, lane = await self._lanes.acquire(lanes, deadline - loop.time())
         except TimeoutError:
             raise _timeout_error("waited for a free query worker past", timeout) from None
-        stop = deadline
-        if lane == FAST:
-            stop = min(deadline, loop.time() + self.lane_limit)
         try:
             await self._catch_up(worker)
+            stop = deadline
+            if lane == FAST:  # the lane limit counts the query, not replaying writes
+                stop = min(deadline, loop.time() + self.lane_limit)
             left = max(stop - loop.time(), 0.001)
             reply = await asyncio.wait_for(worker.ask(message), left)
         except TimeoutError:
