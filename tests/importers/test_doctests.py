@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["tables", "triples", "nuts", "organisations", "programmes", "reconcile", "ror"]
+MODULES = ["tables", "triples", "nuts", "organisations", "programmes", "reconcile", "ror",
+           "countries", "project_dates"]
 
 
 @pytest.mark.parametrize("name", MODULES)
