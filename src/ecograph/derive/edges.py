@@ -25,7 +25,7 @@ PROGRAMME_PREFIX = str(mint("programme", "x"))[: -len("x")]
 COLLABORATION_PREFIX = str(mint("collaboration", "x"))[: -len("x")]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class EdgeKey:
     """What identifies an edge: its two regions (``first`` < ``second``), level, programme."""
 
@@ -33,6 +33,10 @@ class EdgeKey:
     second: str
     level: int
     programme: str | None = None
+
+    def order(self) -> tuple[str, str, int, str]:
+        """A sort key (``None`` programmes first)."""
+        return (self.first, self.second, self.level, self.programme or "")
 
 
 def local_key(iri: str, prefix: str) -> str:
@@ -115,6 +119,6 @@ def difference(before: Mapping[EdgeKey, int], after: Mapping[EdgeKey, int]) -> d
     {EdgeKey(first='A', second='B', level=0, programme=None): -1, \
 EdgeKey(first='A', second='C', level=0, programme=None): 1}
     """
-    keys = sorted(set(before) | set(after))
+    keys = sorted(set(before) | set(after), key=EdgeKey.order)
     changes = {key: after.get(key, 0) - before.get(key, 0) for key in keys}
     return {key: change for key, change in changes.items() if change}

@@ -185,7 +185,8 @@ def replace_edges_update(graph: URIRef, remove: Iterable[str],
     if gone:
         parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?edge ?p ?o }} }} WHERE {{\n"
                      f"  {_values('?edge', gone)}\n  GRAPH <{graph}> {{ ?edge ?p ?o }}\n}}")
-    lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for key, n in sorted(edges.items())
+    ordered = sorted(edges.items(), key=lambda item: item[0].order())
+    lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for key, n in ordered
              for s, p, o in edge_triples(key, n)]
     if lines:
         parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }")
