@@ -8,7 +8,7 @@ them as N+1. Prints throughput, p50/p95/p99 latency per request kind and errors 
 and checks isolation: every counter answer has exactly one row with ``value == mirror``
 (never half a commit) and no reader ever sees the counter go back.
 
-    .venv/bin/python bench/load.py [--seconds 30] [--readers 8] [--workers 2]
+    .venv/bin/python bench/load.py [--seconds 30] [--readers 8] [--workers 2] [--fast-workers 1]
 
 The test suite runs the same core for a few seconds (``tests/hardening/test_load.py``):
 :func:`prepare` makes the store and project, :func:`run` the readers and the curator,
@@ -76,7 +76,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def prepare(folder: Path, workers: int) -> tuple[list[str], dict[str, str]]:
+def prepare(folder: Path, workers: int,
+            fast_workers: int = 1) -> tuple[list[str], dict[str, str]]:
     """Make the store and the project in *folder*; the ``serve`` arguments and environment."""
     store = OxigraphStore(folder / "store")
     store.update(dataset())
@@ -88,11 +89,12 @@ def prepare(folder: Path, workers: int) -> tuple[list[str], dict[str, str]]:
     for name in ("ECOGRAPH_STORE", "ECOGRAPH_TOKEN", "ECOGRAPH_WRITABLE"):
         env.pop(name, None)
     return (["--store", str(folder / "store"), "--writable", "--token", TOKEN,
-             "--workers", str(workers)], env)
+             "--workers", str(workers), "--fast-workers", str(fast_workers)], env)
 
 
-def start(folder: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    args, env = prepare(folder, workers)
+def start(folder: Path, workers: int,
+          fast_workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    args, env = prepare(folder, workers, fast_workers)
     port = free_port()
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "ecograph"), "serve", *args, "--port", str(port)],
@@ -217,9 +219,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--readers", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--fast-workers", type=int, default=1,
+                        help="fast-lane workers (cheap queries: here, all the named ones)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="ecograph-load-"))
-    process, url = start(folder, args.workers)
+    process, url = start(folder, args.workers, args.fast_workers)
     try:
         tally, commits, stored, elapsed = asyncio.run(run(url, args.seconds, args.readers))
     finally:
@@ -230,7 +234,8 @@ def main() -> None:
             process.kill()
         shutil.rmtree(folder, ignore_errors=True)
     total = sum(len(v) for v in tally.latency.values())
-    print(f"{args.readers} readers + 1 curator, {args.workers} query workers, "
+    print(f"{args.readers} readers + 1 curator, {args.workers} query workers "
+          f"+ {args.fast_workers} fast-lane, "
           f"{elapsed:.1f} s: {total} requests, {total / elapsed:.0f} requests/s, "
           f"{commits} commits ({commits / elapsed:.1f}/s)")
     for kind, values in sorted(tally.latency.items()):
