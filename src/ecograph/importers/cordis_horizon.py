@@ -87,7 +87,8 @@ def convert(job: Job, files: Sequence[Path]) -> None:
             if row.get("acronym"):
                 sink.add(term, m.ACRONYM, literal(row.get("acronym")))
             sink.add(term, m.CORDIS_PROJECT_ID, literal(grant))
-            sink.add(term, m.FUNDED_BY, programmes.part(row.get("legalBasis") or "HORIZON"))
+            sink.add(term, m.FUNDED_BY, programmes.part(row.get("legalBasis") or "HORIZON",
+                                                        fallback="HORIZON"))
             start, end = parse_date(row.get("startDate")), parse_date(row.get("endDate"))
             if start:
                 sink.add(term, m.START_DATE, literal(start))

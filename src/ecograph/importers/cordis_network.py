@@ -231,7 +231,7 @@ def _h2020_projects(job: Job, path: Path, programmes: Programmes,
         sink.add(project, m.CORDIS_PROJECT_ID, literal(reference))
         codes = [c.strip() for c in row.get("programme").split(";") if c.strip()]
         for code in codes:
-            sink.add(project, m.FUNDED_BY, programmes.part(code))
+            sink.add(project, m.FUNDED_BY, programmes.part(code, fallback="H2020"))
         if not codes:
             sink.add(project, m.FUNDED_BY, programmes.framework("H2020"))
         for column in ("totalCost", "ecMaxContribution"):

@@ -16,6 +16,7 @@ Other ``cordisref-*`` tables (topics, SIC codes) are recognised and skipped with
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +34,8 @@ from ecograph.namespaces import VOCAB
 __all__ = ["CHECKS", "EXPECTED", "SOURCE", "convert", "select"]
 
 EXPECTED = "cordisref-*.csv"
+#: A two- or three-letter language code (``str.isalpha`` would also take ``éé``).
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 SCHEMES = {
     "cordisref-organizationActivityType.csv": ("cordis-activity-type",
                                                "CORDIS organisation activity types"),
@@ -68,7 +71,7 @@ def convert(job: Job, files: Sequence[Path]) -> None:
 
 def _language(value: str) -> str | None:
     text = value.strip().lower()
-    return text if text.isalpha() and 2 <= len(text) <= 3 else None
+    return text if _LANGUAGE.match(text) else None
 
 
 def _countries(job: Job, path: Path) -> None:

@@ -8,6 +8,7 @@ with its codes, its name as label and the official and common names as alternati
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +26,7 @@ __all__ = ["CHECKS", "EXPECTED", "SOURCE", "convert", "select"]
 
 FILE = "iso_3166-1.json"
 EXPECTED = FILE
+_ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 
 
 def select(paths: Sequence[Path]) -> list[Path]:
@@ -41,14 +43,21 @@ def convert(job: Job, files: Sequence[Path]) -> None:
                 raise InputError(f"{path}, line {exc.lineno}, column {exc.colno}: not JSON "
                                  f"({exc.msg}); the file looks truncated or is not "
                                  "iso_3166-1.json") from exc
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte "
+                                 f"{exc.start}); is this iso_3166-1.json?") from exc
+            except RecursionError:
+                raise InputError(f"{path}: JSON nested too deeply; this is not "
+                                 "iso_3166-1.json") from None
         entries = document.get("3166-1") if isinstance(document, dict) else None
         if not isinstance(entries, list):
             raise InputError(f"{path}: not an ISO 3166-1 file (no '3166-1' list)")
         seen: set[str] = set()
         for number, entry in enumerate(entries, start=1):
             job.tally.read += 1
-            code = str(entry.get("alpha_2", "")).upper() if isinstance(entry, dict) else ""
-            if len(code) != 2 or not code.isalpha() or not entry.get("name"):
+            value = entry.get("alpha_2") if isinstance(entry, dict) else None
+            code = value.upper() if isinstance(value, str) and _ALPHA2.match(value) else ""
+            if not code or not entry.get("name"):
                 job.tally.skip(path.name, number, "entry without alpha_2 code or name",
                                str(entry)[:100])
                 continue

@@ -81,6 +81,9 @@ def convert(job: Job, files: Sequence[Path]) -> None:
                     new = hint[1] if hint else ""
                 if not old or not new or old == new:
                     continue
+                if not _CODE.match(old):
+                    tally.skip(path.name, row.line, "2016 code is not a NUTS code", old)
+                    continue
                 if new not in known:
                     tally.skip(path.name, row.line, "2021 code not in the classification", new)
                     continue

@@ -20,7 +20,7 @@ from ecograph.importers.countries import Countries
 from ecograph.importers.nuts import NutsIndex
 from ecograph.importers.reconcile import Matcher, Record
 from ecograph.importers.tables import Tally, is_mangled, normalise_name
-from ecograph.importers.triples import TripleSink, iri, literal
+from ecograph.importers.triples import TripleSink, iri, literal, web_iri
 from ecograph.iris import mint
 
 _PIC = re.compile(r"^\d{9}$")
@@ -179,8 +179,9 @@ class Directory:
                 sink.add(subject, m.IN_ORG_COUNTRY,
                          countries.refer(record.country, record.source, record.line))
             for url in record.url.replace(";", " ").split():
-                if _URL.match(url):
-                    sink.add(subject, m.URL, iri(url))
+                term = web_iri(url) if _URL.match(url) else None
+                if term is not None:
+                    sink.add(subject, m.URL, term)
                     break
             if record.nuts:
                 resolution = nuts.resolve(record.nuts)

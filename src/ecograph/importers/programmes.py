@@ -50,13 +50,19 @@ class Programmes:
             self._sink.add(term, m.PROGRAMME_CODE, literal(code))
         return term
 
-    def part(self, code: str, title: str = "") -> str:
-        """The term of programme part *code*, a part of its framework (or the framework)."""
+    def part(self, code: str, title: str = "", *, fallback: str | None = None) -> str:
+        """The term of programme part *code*, a part of its framework (or the framework).
+
+        A code without a letter or digit (``???``) has no IRI of its own: it stands for
+        the framework *fallback* (``ValueError`` when there is none).
+        """
         code = code.strip()
         parent = framework_for(code)
         if code.upper() in FRAMEWORKS:
             return self.framework(code.upper())
         slug = slugify(code)
+        if not slug and fallback is not None:
+            return self.framework(fallback)
         term = iri(str(mint("programme", slug)))
         if term not in self._written:
             self._written.add(term)

@@ -22,7 +22,7 @@ from ecograph.importers.provenance import ROR as SOURCE
 from ecograph.importers.reconcile import Matcher, Record, seed_organisations
 from ecograph.importers.run import Check, Job
 from ecograph.importers.tables import normalise_country, read_rows
-from ecograph.importers.triples import iri, literal
+from ecograph.importers.triples import iri, language_tag, literal
 from ecograph.iris import mint
 
 __all__ = ["CHECKS", "EXPECTED", "SOURCE", "convert", "select"]
@@ -115,9 +115,13 @@ def convert(job: Job, files: Sequence[Path]) -> None:
                 sink.add(subject, m.ALTERNATIVE_NAME, literal(alias))
             for value in _split(row.get("labels")):
                 match = _LABEL.match(value)
-                if match:
-                    sink.add(subject, m.ALTERNATIVE_NAME,
-                             literal(match["value"], lang=match["lang"]))
+                lang = language_tag(match["lang"]) if match else None
+                if match and lang:
+                    sink.add(subject, m.ALTERNATIVE_NAME, literal(match["value"], lang=lang))
+                elif match:
+                    sink.add(subject, m.ALTERNATIVE_NAME, literal(match["value"]))
+                    tally.repair(path.name, row.line, "label with a malformed language tag "
+                                 "(kept without it)", value)
                 else:
                     tally.repair(path.name, row.line, "label without a language tag", value)
             for acronym in _split(row.get("acronyms")):

@@ -39,6 +39,8 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _SPACES = re.compile(r"\s+")
 #: CORDIS country codes that differ from ISO 3166-1 beyond ``EL``/``UK`` (see iris.country_code).
 _EXTRA_COUNTRY_ALIASES = {"KO": "XK"}
+#: Two ASCII letters (``str.isalpha`` also takes ``ÄÖ``, which is no country code).
+_ALPHA2 = re.compile(r"^[A-Za-z]{2}$")
 _NULLS = frozenset({"", "NULL", "null", "None", "nan", "NaN", "N/A"})
 
 
@@ -301,10 +303,13 @@ def normalise_country(code: str) -> str | None:
 
     >>> normalise_country("EL"), normalise_country("uk"), normalise_country("KO")
     ('GR', 'GB', 'XK')
+    >>> normalise_country("ÄÖ"), normalise_country("ß")
+    (None, None)
     """
-    upper = code.strip().upper()
-    if len(upper) != 2 or not upper.isalpha():
+    text = code.strip()
+    if not _ALPHA2.match(text):
         return None
+    upper = text.upper()
     return _EXTRA_COUNTRY_ALIASES.get(upper, country_code(upper))
 
 

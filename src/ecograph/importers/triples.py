@@ -10,12 +10,14 @@ bulk-loaded by Oxigraph, whose strict parser re-checks every term.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
+import pyoxigraph as ox
 from rdflib import URIRef
 from rdflib.namespace import XSD
 
@@ -33,6 +35,38 @@ def iri(value: str) -> str:
     if _BAD_IRI.search(value) or ":" not in value:
         raise ValueError(f"not an absolute IRI: {value!r}")
     return f"<{value}>"
+
+
+def web_iri(value: str) -> str | None:
+    """The N-Triples term of an ``http(s)`` IRI found in the data, or ``None`` when Oxigraph's
+    strict parser would refuse it (bad percent-encoding, bad host, non-characters).
+
+    >>> web_iri("http://www.yuan.si"), web_iri("http://a.example/%zz"), web_iri("ftp://x")
+    ('<http://www.yuan.si>', None, None)
+    """
+    if not value.startswith(("http://", "https://")) or _BAD_IRI.search(value):
+        return None
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return None
+    return f"<{value}>"
+
+
+@functools.lru_cache(maxsize=1024)
+def language_tag(text: str) -> str | None:
+    """*text* as a well-formed BCP 47 language tag (lower case), or ``None``.
+
+    >>> language_tag("EN-gb"), language_tag("en-a"), language_tag("en-123456789")
+    ('en-gb', None, None)
+    """
+    if not _LANG.match(text):
+        return None
+    try:
+        ox.Literal("", language=text)
+    except ValueError:
+        return None
+    return text.lower()
 
 
 def literal(value: object, *, lang: str | None = None, datatype: URIRef | str | None = None) -> str:
