@@ -22,7 +22,7 @@ from ecograph.queries import catalogue
 from ecograph.store import open_store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.tokens import access_tokens
-from ecograph.web import errors
+from ecograph.web import errors, openapi
 from ecograph.web.auth import PrivateReads
 from ecograph.web.cache import AnswerCache
 from ecograph.web.cors import ReadOnlyCORS
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
     app.state.tokens = tokens
     errors.install(app)
+    openapi.install(app)
     app.include_router(sparql.router)
     app.include_router(store.router)
     queries.add_named_routes(app, named)

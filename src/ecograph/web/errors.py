@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match
 
 from ecograph import errors
 from ecograph.web.negotiation import choose
@@ -94,6 +95,19 @@ def render(request: Request, problem: HTTPProblem) -> Response:
     return JSONResponse({"error": body}, status_code=problem.status, headers=headers)
 
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at the request's path (a ``405`` lists them all in
+    ``Allow``, RFC 9110 §15.5.6; Starlette names only the first route's)."""
+    routes = [r for r in request.app.router.routes if isinstance(r, BaseRoute)]
+    scope = {"type": "http", "path": request.scope["path"], "path_params": {},
+             "root_path": request.scope.get("root_path", "")}
+    return [method for method in _METHODS
+            if any(r.matches({**scope, "method": method})[0] == Match.FULL for r in routes)]
+
+
 def install(app: FastAPI) -> None:
     """Make every error of *app* answer in the one shape."""
 
@@ -110,10 +124,11 @@ def install(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
         if exc.status_code == 404 and message == "Not Found":
             message = f"nothing at {request.url.path}"
+        headers = dict(exc.headers or {})
         if exc.status_code == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
-        return render(request, HTTPProblem(exc.status_code, message,
-                                           headers=dict(exc.headers or {})))
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return render(request, HTTPProblem(exc.status_code, message, headers=headers))
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

@@ -30,6 +30,7 @@ from ecograph.formats import syntax_by_name, syntax_for_media_type
 from ecograph.reports import report_to_dict
 from ecograph.validate import ValidationReport
 from ecograph.web import gate, scopes
+from ecograph.web import openapi as oa
 from ecograph.web.auth import require_writer
 from ecograph.web.curation_pages import report_page
 from ecograph.web.curation_parse import check_graph, dataset_quads, read_rdf
@@ -79,7 +80,52 @@ def report_response(request: Request, report: ValidationReport, status: int = 20
 # --- POST /validate ------------------------------------------------------------------------
 
 
-@router.post("/validate", summary="Validate RDF against the shapes; writes nothing")
+# --- what the OpenAPI document says about these routes -------------------------------------
+
+_RDF_TYPES = ("text/turtle", "application/n-triples", "application/n-quads", "application/trig",
+              "application/rdf+xml", "application/ld+json")
+_TURTLE = "<urn:ecograph:example> <http://www.w3.org/2000/01/rdf-schema#label> \"example\" ."
+_RDF_BODY = {m: {**oa.TEXT, "example": _TURTLE} if m == "text/turtle" else oa.TEXT
+             for m in _RDF_TYPES}
+_VALIDATE_FORM = {"type": "object", "required": ["data"], "properties": {
+    "data": {"type": "string", "format": "binary"}, "shapes": {"type": "string",
+                                                               "format": "binary"},
+    "data-format": oa.TEXT, "shapes-format": oa.TEXT}}
+_REPORT = {"application/json": oa.REPORT, "text/turtle": oa.TEXT,
+           "application/ld+json": oa.JSON_LD, "text/html": oa.TEXT}
+_REFUSED = {422: oa.answer("A SHACL Violation: nothing was written; the body is the "
+                           "validation report (with `error` in JSON)", _REPORT)}
+_CHANGE_SET = {"type": "object", "additionalProperties": False, "properties": {
+    "add": oa.TEXT, "remove": oa.TEXT, "format": oa.TEXT, "graph": oa.TEXT, "message": oa.TEXT},
+    "example": {"add": _TURTLE, "graph": "https://w3id.org/ecograph/graph/curation",
+                "message": "an example"}}
+_WRITE_PARAMETERS = [
+    oa.query_parameter("dry-run", "Validate and answer what would change; write nothing",
+                       {"type": "boolean"}),
+    oa.query_parameter("message", "Why: kept in the change log")]
+_OUTCOME = {200: oa.answer("A dry run: what would change", {"application/json": oa.OUTCOME}),
+            201: oa.answer("Committed with its change-log entry",
+                           {"application/json": oa.OUTCOME},
+                           {"Location": "The change's log entry",
+                            "Ecograph-Change": "The change's id"},
+                           {"GetChange": {
+                               "operationId": "get_one_change_changes__change_id__get",
+                               "parameters": {"change_id": "$response.body#/id"}},
+                            "RevertChange": {
+                               "operationId": "revert_change_changes__change_id__revert_post",
+                               "parameters": {"change_id": "$response.body#/id"}}})}
+_CHANGES = {"type": "object", "required": ["changes", "limit", "offset"], "properties": {
+    "changes": {"type": "array", "items": oa.CHANGE}, "limit": {"type": "integer"},
+    "offset": {"type": "integer"}}}
+
+
+@router.post("/validate", summary="Validate RDF against the shapes; writes nothing",
+             responses=oa.answers({200: oa.answer("The validation report, negotiated",
+                                                  _REPORT)}, 400, 413, 415, 503),
+             openapi_extra={"parameters": [oa.query_parameter(
+                 "against", "store: validate together with the stored data it touches",
+                 {"type": "string", "enum": ["store"]})],
+                 **oa.body({**_RDF_BODY, "multipart/form-data": _VALIDATE_FORM})})
 async def validate_endpoint(request: Request) -> Response:
     """Body: RDF in any syntax, or multipart ``data`` (+ ``shapes``). ``?against=store``
     validates the data together with the stored data it touches."""
@@ -218,7 +264,13 @@ async def _read_change(request: Request) -> tuple[ChangeSet, str | None]:
 
 
 @router.post("/changes", summary="Submit a change set (validated, logged, atomic)",
-             status_code=201)
+             status_code=201,
+             responses=oa.answers({**_OUTCOME, **_REFUSED}, 400, 401, 403, 409, 413, 415,
+                                  503),
+             openapi_extra={"parameters": [*_WRITE_PARAMETERS, oa.query_parameter(
+                 "graph", "The graph an RDF body (or a JSON change set without graph) "
+                          "changes")], "security": oa.BEARER,
+                 **oa.body({"application/json": _CHANGE_SET, **_RDF_BODY})})
 async def post_change(request: Request) -> Response:
     state = state_of(request)
     require_writer(request, state.settings, scopes.CHANGE)
@@ -234,7 +286,9 @@ async def post_change(request: Request) -> Response:
     return _outcome_response(outcome)
 
 
-@router.get("/changes", summary="The change log, newest first")
+@router.get("/changes", summary="The change log, newest first",
+            responses=oa.answers({200: oa.answer("Entries of the change log, newest first",
+                                                 {"application/json": _CHANGES})}, 400))
 async def get_changes(request: Request, limit: int = 50, offset: int = 0) -> Response:
     if not (1 <= limit <= 1000) or offset < 0:
         raise HTTPProblem(400, "limit must be 1…1000 and offset ≥ 0", type_="BadParameter")
@@ -243,7 +297,10 @@ async def get_changes(request: Request, limit: int = 50, offset: int = 0) -> Res
                          "limit": limit, "offset": offset})
 
 
-@router.get("/changes/{change_id}", summary="One change: who, when, why and its triples")
+@router.get("/changes/{change_id}", summary="One change: who, when, why and its triples",
+            responses=oa.answers({200: oa.answer("The change, with the triples it added and "
+                                                 "removed", {"application/json": oa.CHANGE,
+                                                             "text/turtle": oa.TEXT})}, 404))
 async def get_one_change(request: Request, change_id: str) -> Response:
     store = state_of(request).store
     entry = get_change(store, change_id)
@@ -267,7 +324,9 @@ async def get_one_change(request: Request, change_id: str) -> Response:
                          "removals": lines(entry.removals)}, headers={"Vary": "Accept"})
 
 
-@router.post("/changes/{change_id}/revert", summary="Undo a change (itself validated)")
+@router.post("/changes/{change_id}/revert", summary="Undo a change (itself validated)",
+             responses=oa.answers({**_OUTCOME, **_REFUSED}, 400, 401, 403, 409, 503),
+             openapi_extra={"parameters": _WRITE_PARAMETERS, "security": oa.BEARER})
 async def revert_change(request: Request, change_id: str) -> Response:
     state = state_of(request)
     require_writer(request, state.settings, scopes.REVERT)

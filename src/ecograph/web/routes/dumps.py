@@ -18,9 +18,10 @@ import time
 import zlib
 from collections.abc import Iterator
 from email.utils import formatdate, parsedate_to_datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi import Path as Param
 from fastapi.responses import Response, StreamingResponse
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
@@ -28,6 +29,7 @@ from rdflib.namespace import DCTERMS
 from ecograph.formats import RdfSyntax, syntax_by_name
 from ecograph.namespaces import GRAPH, VOID
 from ecograph.void import Dump, describe_dataset
+from ecograph.web import openapi as oa
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.ld_answers import (
     GET,
@@ -136,8 +138,26 @@ def _dump_response(request: Request, state: EndpointState, name: str,
                              headers=headers)
 
 
-@router.api_route("/-/dumps/dataset.{ext:path}", methods=GET, summary="The whole dataset")
-def dataset_dump(ext: str, request: Request) -> Response:
+# --- what the OpenAPI document says about these routes -------------------------------------
+
+_VALIDATORS = {"ETag": "The store's version", "Last-Modified": "When this server first saw it"}
+_CONDITIONAL = {"parameters": [
+    oa.IF_NONE_MATCH,
+    oa.header_parameter("If-Modified-Since", "An HTTP date: 304 when nothing changed since")]}
+_NOT_MODIFIED = {304: oa.answer("Not modified since", headers=_VALIDATORS)}
+
+
+def _dump(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    return oa.answers({200: oa.answer("The dump, streamed (gzip with .gz)", media_types,
+                                      {**_VALIDATORS, "Content-Disposition": "Its file name"}),
+                       **_NOT_MODIFIED}, 404)
+
+
+@router.api_route("/-/dumps/dataset.{ext:path}", methods=GET, summary="The whole dataset",
+                  responses=_dump("application/gzip", "application/n-quads",
+                                  "application/trig"), openapi_extra=_CONDITIONAL)
+def dataset_dump(ext: Annotated[str, Param(examples=["nq.gz", "trig"])],
+                 request: Request) -> Response:
     """The whole dataset as N-Quads or TriG, gzipped with ``.gz``."""
     stem, kind, syntax, gzip = _parse_dump_name("dataset." + ext)
     if stem != "dataset" or not DUMP_KINDS[kind][1]:
@@ -147,8 +167,11 @@ def dataset_dump(ext: str, request: Request) -> Response:
                           lambda: state.store.export(syntax), syntax, gzip)
 
 
-@router.api_route("/-/dumps/graph/{name}", methods=GET, summary="One named graph")
-def graph_dump(name: str, request: Request) -> Response:
+@router.api_route("/-/dumps/graph/{name}", methods=GET, summary="One named graph",
+                  responses=_dump("application/gzip", "application/n-quads", "text/turtle"),
+                  openapi_extra=_CONDITIONAL)
+def graph_dump(name: Annotated[str, Param(examples=["imago-mol-article.nq.gz", "ontology.ttl"])],
+               request: Request) -> Response:
     """One named graph (``graph:NAME``) as N-Quads or Turtle, gzipped with ``.gz``."""
     stem, kind, syntax, gzip = _parse_dump_name(name)
     state = state_of(request)
@@ -202,8 +225,13 @@ def void_graph(request: Request) -> Graph:
     return cached
 
 
-@router.api_route("/-/void{suffix:path}", methods=GET, summary="VoID and DCAT description")
-def void(suffix: str, request: Request) -> Response:
+@router.api_route("/-/void{suffix:path}", methods=GET, summary="VoID and DCAT description",
+                  responses=oa.answers({200: oa.answer(
+                      "VoID, negotiated or by suffix (.ttl, .jsonld, …; none: /-/void)",
+                      oa.LINKED_DATA, {**_VALIDATORS, "Link": "The other formats"}),
+                      **_NOT_MODIFIED}, 404, 406), openapi_extra=_CONDITIONAL)
+def void(suffix: Annotated[str, Param(examples=[".ttl", ".jsonld", ".html"])],
+         request: Request) -> Response:
     """VoID of the dataset and each graph (Turtle, JSON-LD, … or an HTML summary)."""
     _, rep = split_suffix("void" + suffix)
     if suffix and rep is None:

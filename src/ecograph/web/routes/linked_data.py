@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
+from fastapi import Path as Param
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from rdflib import URIRef
 from rdflib.namespace import OWL, RDF
@@ -27,6 +28,7 @@ from ecograph.iris import KINDS, mint, parse_entity_iri
 from ecograph.namespaces import BASE, ECOGRAPH, ONTOLOGY_IRI
 from ecograph.ontology_docs import document, render_html
 from ecograph.search import MAX_QUERY_LENGTH, Hit, LabelIndex, search
+from ecograph.web import openapi as oa
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.ld_answers import (
     GET,
@@ -118,8 +120,26 @@ def _check_entity_path(path: str, suffix: str) -> str | None:
     return "/" + str(canonical)[len(BASE):] + suffix
 
 
-@router.api_route("/id/{path:path}", methods=GET, summary="Dereference an entity IRI")
-def entity(path: str, request: Request) -> Response:
+# --- what the OpenAPI document says about these routes -------------------------------------
+
+_DESCRIBED = {200: oa.answer("The description, negotiated (or chosen by the path's suffix)",
+                             oa.LINKED_DATA, {"Link": "The other representations (and the "
+                                                      "next page)",
+                                              "Content-Location": "The representation "
+                                                                  "chosen by Accept"})}
+_PAGE = {"parameters": [oa.query_parameter("page", "Which page of a long description",
+                                           {"type": "integer", "minimum": 1})]}
+_SEARCH = {"type": "object", "required": ["query", "hits"], "properties": {
+    "query": oa.TEXT, "hits": {"type": "array", "items": {
+        "type": "object", "required": ["iri", "label", "href", "types"]}}}}
+
+
+@router.api_route("/id/{path:path}", methods=GET, summary="Dereference an entity IRI",
+                  responses=oa.answers({**_DESCRIBED, 301: oa.answer(
+                      "The canonical path of this entity", headers={"Location": "It"})},
+                      400, 404, 406), openapi_extra=_PAGE)
+def entity(path: Annotated[str, Param(examples=["organisation/umf-iasi", "region/RO21"])],
+           request: Request) -> Response:
     """An entity's description (HTML for browsers; Turtle, JSON-LD, … by negotiation)."""
     bare, rep = split_suffix(path)
     canonical = _check_entity_path(bare, rep.suffix if rep else "")
@@ -129,15 +149,19 @@ def entity(path: str, request: Request) -> Response:
     return _resource(request, "id/" + bare, rep)
 
 
-@router.api_route("/vocab/{path:path}", methods=GET, summary="Dereference a concept IRI")
-def concept(path: str, request: Request) -> Response:
+@router.api_route("/vocab/{path:path}", methods=GET, summary="Dereference a concept IRI",
+                  responses=oa.answers(_DESCRIBED, 400, 404, 406), openapi_extra=_PAGE)
+def concept(path: Annotated[str, Param(examples=["theme/artificial-intelligence"])],
+            request: Request) -> Response:
     """A SKOS concept or scheme of the project's vocabularies."""
     bare, rep = split_suffix(path)
     return _resource(request, "vocab/" + bare, rep)
 
 
-@router.api_route("/graph/{path:path}", methods=GET, summary="Dereference a named graph IRI")
-def graph_resource(path: str, request: Request) -> Response:
+@router.api_route("/graph/{path:path}", methods=GET, summary="Dereference a named graph IRI",
+                  responses=oa.answers(_DESCRIBED, 400, 404, 406), openapi_extra=_PAGE)
+def graph_resource(path: Annotated[str, Param(examples=["imago-mol-article"])],
+                   request: Request) -> Response:
     """What the store says about a named graph (its source and provenance)."""
     bare, rep = split_suffix(path)
     return _resource(request, "graph/" + bare, rep)
@@ -233,7 +257,8 @@ def not_found(request: Request, linker: Linker, iri: str, path: str,
 # -- the ontology ---------------------------------------------------------------------------
 
 
-@router.api_route("/ontology", methods=GET, summary="The ecograph ontology")
+@router.api_route("/ontology", methods=GET, summary="The ecograph ontology",
+                  responses=oa.answers(_DESCRIBED, 406))
 def ontology(request: Request) -> Response:
     """The ontology (every term) as RDF, or its HTML documentation for browsers."""
     return _ontology_answer(request, None)
@@ -270,7 +295,10 @@ def _ontology_answer(request: Request, rep: Representation | None) -> Response:
     return rdf_response(source.graph(), chosen, source.context(), headers=headers)
 
 
-@router.api_route("/context.jsonld", methods=GET, summary="The JSON-LD context")
+@router.api_route("/context.jsonld", methods=GET, summary="The JSON-LD context",
+                  responses=oa.answers({200: oa.answer("The context", {
+                      "application/ld+json": {"type": "object",
+                                              "required": ["@context"]}})}))
 def context(request: Request) -> Response:
     """The JSON-LD context generated from the ontology, used by every JSON-LD answer."""
     body = context_document(_ontology(request).context())
@@ -282,14 +310,18 @@ def context(request: Request) -> Response:
 # -- search ---------------------------------------------------------------------------------
 
 
-@router.api_route("/-/search", methods=GET, summary="Search resources by label")
+@router.api_route("/-/search", methods=GET, summary="Search resources by label",
+                  responses=oa.answers({200: oa.answer("The hits, negotiated", {
+                      "text/html": oa.TEXT, "application/json": _SEARCH})}, 400, 406))
 def label_search(request: Request, q: str = "") -> Response:
     """Resources whose label contains *q*: an HTML page, or JSON by negotiation."""
     wanted = negotiate_type(request, (HTML, "application/json"))
     return _search_answer(request, q, wanted != HTML)
 
 
-@router.api_route("/-/search.json", methods=GET, summary="Search resources by label, as JSON")
+@router.api_route("/-/search.json", methods=GET, summary="Search resources by label, as JSON",
+                  responses=oa.answers({200: oa.answer("The hits", {
+                      "application/json": _SEARCH})}, 400))
 def label_search_json(request: Request, q: str = "") -> Response:
     """The JSON twin of the search page."""
     return _search_answer(request, q, True)

@@ -8,12 +8,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
+from fastapi import Path as Param
 from fastapi.responses import JSONResponse, Response
 
 from ecograph.errors import InputError
 from ecograph.iris import mint
 from ecograph.plot import DEFAULT_LIMIT, KINDS, Network, network, to_svg
+from ecograph.web import openapi as oa
 from ecograph.web.errors import HTTPProblem
 from ecograph.web.ld_answers import GET, HTML, Linker, html_response, negotiate_type
 from ecograph.web.state import state_of
@@ -37,9 +41,20 @@ def _network(request: Request, kind: str, key: str, limit: int) -> Network:
         raise HTTPProblem(status, exc.message) from exc
 
 
+_NETWORK = {"type": "object", "required": ["kind", "focus", "nodes", "edges"], "properties": {
+    "kind": oa.TEXT, "focus": oa.TEXT, "nodes": {"type": "array", "items": {"type": "object"}},
+    "edges": {"type": "array", "items": {"type": "object"}}}}
+
+
 @router.api_route("/-/network/{kind}/{key}", methods=GET,
-                  summary="Who a region, country or cluster shares projects with")
-def network_page(kind: str, key: str, request: Request, limit: int = DEFAULT_LIMIT) -> Response:
+                  summary="Who a region, country or cluster shares projects with",
+                  responses=oa.answers({200: oa.answer(
+                      "The network: a page, JSON or SVG (by suffix .html/.json/.svg or Accept)",
+                      {"text/html": oa.TEXT, "application/json": _NETWORK,
+                       "image/svg+xml": oa.TEXT})}, 400, 404, 406))
+def network_page(kind: Annotated[str, Param(examples=["region", "country"])],
+                 key: Annotated[str, Param(examples=["RO21", "RO"])], request: Request,
+                 limit: int = DEFAULT_LIMIT) -> Response:
     """The network as an interactive page, or as JSON/SVG by suffix or ``Accept``."""
     suffix = next((s for s in _SUFFIXES if key.endswith(s)), "")
     key = key[:len(key) - len(suffix)] if suffix else key

@@ -6,12 +6,14 @@ answers are negotiated like ``/sparql`` and cached on the store's version with a
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
 from ecograph.queries import NamedQuery, bind, get_query
+from ecograph.web import openapi as oa
 from ecograph.web.answers import answer_query
 from ecograph.web.protocol import EXTRA_PARAMS, Limits, read_limits, url_params
 from ecograph.web.state import state_of
@@ -33,7 +35,13 @@ def describe(query: NamedQuery, urls: Urls) -> dict[str, Any]:
     }
 
 
-@router.get("/queries", summary="List the named queries")
+_LISTING = {"type": "object", "required": ["queries"], "properties": {"queries": {
+    "type": "array", "items": {"type": "object", "required": ["name", "parameters", "url"]}}}}
+
+
+@router.get("/queries", summary="List the named queries",
+            responses=oa.answers({200: oa.answer("The named queries",
+                                                 {"application/json": _LISTING})}))
 async def list_queries(request: Request) -> JSONResponse:
     """Every named query with its title, description, parameters and columns."""
     urls = Urls.of(request)
@@ -71,13 +79,21 @@ def add_named_routes(app: FastAPI, catalogue: dict[str, NamedQuery]) -> None:
             "schema": {"type": _SCHEMA_TYPES.get(p.type, "string"),
                        **({"default": p.default} if p.default is not None else {})},
         } for p in query.parameters]
-        parameters += [{"name": n, "in": "query", "required": False,
-                        "schema": {"type": "string"}} for n in sorted(EXTRA_PARAMS)]
+        parameters += [p for p in oa.ANSWER_PARAMETERS if p["name"] in EXTRA_PARAMS]
 
-        async def endpoint(request: Request, _name: str = query.name) -> Response:
-            return await run_named(request, _name)
-
-        app.add_api_route(f"/queries/{query.name}", endpoint, methods=["GET"],
+        app.add_api_route(f"/queries/{query.name}", _runner(query.name), methods=["GET"],
                           summary=query.title, description=query.description,
                           tags=["Named queries"], operation_id=f"query_{query.name}",
-                          openapi_extra={"parameters": parameters})
+                          responses=oa.answers({200: oa.QUERY_ANSWER, 304: oa.NOT_MODIFIED},
+                                               400, 406, 503),
+                          openapi_extra={"parameters": [*parameters, oa.IF_NONE_MATCH]})
+
+
+def _runner(name: str) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint running the named query *name* (its only input is the request, so no
+    parameter of its own leaks into the OpenAPI document or the query string)."""
+
+    async def endpoint(request: Request) -> Response:
+        return await run_named(request, name)
+
+    return endpoint

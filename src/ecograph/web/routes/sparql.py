@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from ecograph.errors import QuerySyntaxError
 from ecograph.namespaces import sparql_prologue
+from ecograph.web import openapi as oa
 from ecograph.web.answers import answer_query, check_remote_calls, labelled, offered_error
 from ecograph.web.auth import require_writer
 from ecograph.web.description import service_description
@@ -114,7 +115,33 @@ async def _serve(request: Request) -> Response:
                               limits=operation.limits)
 
 
-@router.get("/sparql", summary="Query (SPARQL 1.1 Protocol), or describe the service")
+# --- what the OpenAPI document says about /sparql ----------------------------------------
+
+_QUERY_EXAMPLE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3"
+_IRIS = {"type": "array", "items": {"type": "string"}}
+_DATASET = [oa.query_parameter("default-graph-uri", "IRIs of the graphs merged into the "
+                                                     "query's default graph", _IRIS),
+            oa.query_parameter("named-graph-uri", "IRIs of the query's named graphs", _IRIS)]
+_USING = [oa.query_parameter("using-graph-uri", "An update's USING graphs", _IRIS),
+          oa.query_parameter("using-named-graph-uri", "An update's USING NAMED graphs", _IRIS)]
+_GET_PARAMETERS = [oa.query_parameter("query", "The SPARQL query; without any parameter the "
+                                               "answer is the service description",
+                                      example=_QUERY_EXAMPLE),
+                   *_DATASET, *oa.ANSWER_PARAMETERS, oa.IF_NONE_MATCH]
+_FORM = {"type": "object", "properties": {
+    "query": oa.TEXT, "update": oa.TEXT, "default-graph-uri": _IRIS, "named-graph-uri": _IRIS,
+    "using-graph-uri": _IRIS, "using-named-graph-uri": _IRIS,
+    **{p["name"]: p["schema"] for p in oa.ANSWER_PARAMETERS}},
+    "example": {"query": _QUERY_EXAMPLE}}
+_ANSWER = oa.answer(oa.QUERY_ANSWER["description"] + "; with no query, the service "
+                    "description (RDF) or the query page (HTML)",
+                    {**{m: c["schema"] for m, c in oa.QUERY_ANSWER["content"].items()},
+                     "text/html": oa.TEXT}, {"ETag": "The answer's version"})
+
+
+@router.get("/sparql", summary="Query (SPARQL 1.1 Protocol), or describe the service",
+            responses=oa.answers({200: _ANSWER, 304: oa.NOT_MODIFIED}, 400, 406, 503),
+            openapi_extra={"parameters": _GET_PARAMETERS})
 async def sparql_get(request: Request) -> Response:
     """Run ``?query=`` (with ``default-graph-uri``/``named-graph-uri``); with no
     parameters, return the Service Description, or the query page for a browser."""
@@ -126,7 +153,16 @@ async def sparql_head(request: Request) -> Response:
     return await _serve(request)
 
 
-@router.post("/sparql", summary="Query or update (SPARQL 1.1 Protocol)")
+@router.post("/sparql", summary="Query or update (SPARQL 1.1 Protocol)",
+             responses=oa.answers({200: oa.QUERY_ANSWER,
+                                   204: oa.answer("The update was applied")},
+                                  400, 401, 403, 406, 413, 415, 503),
+             openapi_extra={"parameters": [*_DATASET, *_USING, *oa.ANSWER_PARAMETERS],
+                            "security": [{}, *oa.BEARER], **oa.body({
+                                "application/x-www-form-urlencoded": _FORM,
+                                "application/sparql-query": {**oa.TEXT,
+                                                             "example": _QUERY_EXAMPLE},
+                                "application/sparql-update": oa.TEXT})})
 async def sparql_post(request: Request) -> Response:
     """A form (``query=`` or ``update=``) or the text itself as
     ``application/sparql-query`` / ``application/sparql-update``. Updates need writes on

@@ -19,6 +19,7 @@ from rdflib import URIRef
 
 from ecograph.errors import UnknownGraphError
 from ecograph.formats import syntax_for_media_type
+from ecograph.web import openapi as oa
 from ecograph.web.answers import labelled, offered_error
 from ecograph.web.auth import require_writer
 from ecograph.web.errors import HTTPProblem
@@ -56,9 +57,19 @@ def _target(request: Request, *, creating: bool = False) -> tuple[str | None, bo
         raise HTTPProblem(400, "give one graph=IRI per request", type_="BadParameter")
     iri = params["graph"][0].strip()
     scheme = iri.split(":", 1)[0]
-    if (":" not in iri or not scheme[:1].isalpha() or any(c in _IRI_FORBIDDEN for c in iri)):
+    if (":" not in iri or not scheme[:1].isalpha() or any(c in _IRI_FORBIDDEN for c in iri)
+            or not _is_iri(iri)):
         raise HTTPProblem(400, f"graph {iri!r} is not an absolute IRI", type_="BadParameter")
     return iri, True
+
+
+def _is_iri(text: str) -> bool:
+    """Whether the store takes *text* as an IRI (RFC 3987: no controls, no noncharacters)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _triples(body: bytes, content_type: str | None, base_iri: str) -> list[ox.Triple]:
@@ -146,7 +157,37 @@ async def _delete(request: Request, iri: str | None) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/store", summary="Get a graph (?graph=IRI or ?default)")
+# --- what the OpenAPI document says about /store ------------------------------------------
+
+_TURTLE = "<urn:ecograph:example> <http://www.w3.org/2000/01/rdf-schema#label> \"example\" ."
+_PARAMETERS = [oa.query_parameter("graph", "The graph's IRI (indirect naming)",
+                                  example="https://w3id.org/ecograph/graph/example"),
+               oa.query_parameter("default", "The default graph (give it without a value)",
+                                  allowEmptyValue=True)]
+_RDF_BODY = {m: {**oa.TEXT, "example": _TURTLE} if m == "text/turtle" else oa.TEXT
+             for m in RDF_OFFERS}
+_MULTIPART = {"type": "object", "additionalProperties": {"type": "string",
+                                                         "format": "binary"}}
+_GRAPH = {200: oa.answer("The graph, negotiated", RDF_OFFERS)}
+_WRITTEN = {201: oa.answer("A new graph was created", headers={
+                "Location": "The new graph's IRI (POST without a graph)"}),
+            204: oa.answer("The graph was changed")}
+#: After a write to ``?graph=IRI``: read the graph back, or drop it.
+_FOLLOW = {"GetGraph": {"operationId": "store_get_store_get",
+                        "parameters": {"graph": "$request.query.graph"}},
+           "DropGraph": {"operationId": "store_delete_store_delete",
+                         "parameters": {"graph": "$request.query.graph"}}}
+_WRITTEN_HERE = {status: {**declared, "links": _FOLLOW} for status, declared in _WRITTEN.items()}
+_WRITES = (400, 401, 403, 413, 415)
+
+
+def _writing(media_types: dict[str, oa.JsonSchema], parameters: list) -> dict:
+    return {"parameters": parameters, "security": oa.BEARER, **oa.body(media_types)}
+
+
+@router.get("/store", summary="Get a graph (?graph=IRI or ?default)",
+            responses=oa.answers(_GRAPH, 400, 404, 406, 503),
+            openapi_extra={"parameters": _PARAMETERS})
 async def store_get(request: Request) -> Response:
     return await _get(request, _target(request)[0])
 
@@ -156,18 +197,26 @@ async def store_head(request: Request) -> Response:
     return await _get(request, _target(request)[0])
 
 
-@router.put("/store", summary="Replace a graph (201 created, 204 replaced)")
+@router.put("/store", summary="Replace a graph (201 created, 204 replaced)",
+            responses=oa.answers(_WRITTEN_HERE, *_WRITES),
+            openapi_extra=_writing(_RDF_BODY, _PARAMETERS))
 async def store_put(request: Request) -> Response:
     return await _put(request, _target(request)[0])
 
 
-@router.post("/store", summary="Add to a graph; with no graph named, create one (201)")
+@router.post("/store", summary="Add to a graph; with no graph named, create one (201)",
+             responses=oa.answers(_WRITTEN, *_WRITES),
+             openapi_extra=_writing({**_RDF_BODY, "multipart/form-data": _MULTIPART},
+                                    _PARAMETERS))
 async def store_post(request: Request) -> Response:
     iri, named = _target(request, creating=True)
     return await _post(request, iri, named)
 
 
-@router.delete("/store", summary="Drop a graph (204, or 404 if it is not there)")
+@router.delete("/store", summary="Drop a graph (204, or 404 if it is not there)",
+               responses=oa.answers({204: oa.answer("The graph was dropped")},
+                                    400, 401, 403, 404),
+               openapi_extra={"parameters": _PARAMETERS, "security": oa.BEARER})
 async def store_delete(request: Request) -> Response:
     return await _delete(request, _target(request)[0])
 
@@ -176,10 +225,15 @@ def _direct(request: Request, key: str) -> str:
     if request.url.query:
         raise HTTPProblem(400, "a directly named graph takes no parameters",
                           type_="BadParameter")
-    return Urls.of(request).new_graph(key)
+    iri = Urls.of(request).new_graph(key)
+    if not _is_iri(iri):
+        raise HTTPProblem(400, f"/store/{key!r} cannot name a graph: {iri!r} is not an IRI",
+                          type_="BadParameter")
+    return iri
 
 
-@router.get("/store/{key}", summary="Get a graph created by POST /store")
+@router.get("/store/{key}", summary="Get a graph created by POST /store",
+            responses=oa.answers(_GRAPH, 400, 404, 406, 503))
 async def direct_get(request: Request, key: str) -> Response:
     return await _get(request, _direct(request, key))
 
@@ -189,16 +243,22 @@ async def direct_head(request: Request, key: str) -> Response:
     return await _get(request, _direct(request, key))
 
 
-@router.put("/store/{key}", summary="Replace a graph created by POST /store")
+@router.put("/store/{key}", summary="Replace a graph created by POST /store",
+            responses=oa.answers(_WRITTEN, *_WRITES), openapi_extra=_writing(_RDF_BODY, []))
 async def direct_put(request: Request, key: str) -> Response:
     return await _put(request, _direct(request, key))
 
 
-@router.post("/store/{key}", summary="Add to a graph created by POST /store")
+@router.post("/store/{key}", summary="Add to a graph created by POST /store",
+             responses=oa.answers(_WRITTEN, *_WRITES),
+             openapi_extra=_writing({**_RDF_BODY, "multipart/form-data": _MULTIPART}, []))
 async def direct_post(request: Request, key: str) -> Response:
     return await _post(request, _direct(request, key), True)
 
 
-@router.delete("/store/{key}", summary="Drop a graph created by POST /store")
+@router.delete("/store/{key}", summary="Drop a graph created by POST /store",
+               responses=oa.answers({204: oa.answer("The graph was dropped")},
+                                    400, 401, 403, 404),
+               openapi_extra={"security": oa.BEARER})
 async def direct_delete(request: Request, key: str) -> Response:
     return await _delete(request, _direct(request, key))
