@@ -74,7 +74,7 @@ def test_a_failed_inference_keeps_the_load_and_says_so(empty_store, bundle, monk
         raise RuntimeError("reasoner exploded")
 
     monkeypatch.setattr(m, "infer", broken)
-    source = parse_file(next(p for p in bundle.data_files() if p.name == "countries.ttl"))
+    source = parse_file(next(p for p in bundle.data_files() if p.name == "iso-3166.ttl"))
     outcome = load_sources(empty_store, [source], bundle)
     assert outcome.inference is None
     assert "inference failed: reasoner exploded" in (outcome.inference_error or "")
