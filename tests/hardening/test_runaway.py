@@ -65,7 +65,7 @@ DEEP = "http://example.org/deep#"
 CHAIN = 1500  # nodes of the chain the property paths walk: all pairs is 2.25 M solutions
 HUB = 1500  # members of one hub: pairs of members are 2.25 M, triples of them 3.4 G
 LANE_LIMIT = 0.3
-LIMIT_NOW = 2  # the time limit the runaway requests ask for (the server allows 4 s)
+LIMIT_NOW = 2  # the time limit the runaway requests ask for (the server allows 8 s)
 ENTITY = "https://w3id.org/ecograph/id/organisation/lane-test"
 
 
@@ -92,11 +92,12 @@ def _deep_data(path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def lane_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """2 general workers, 1 fast-lane worker (0.3 s lane limit), a 4 s time limit."""
+    """2 general workers, 1 fast-lane worker (0.3 s lane limit), an 8 s time limit (room
+    for the misclassified query on a loaded machine; the runaways ask for 2 s)."""
     tmp = tmp_path_factory.mktemp("lanes")
     _deep_data(tmp / "store")
     yield from start_server(tmp, "--workers", "2", "--fast-workers", "1",
-                            "--fast-lane-limit", str(LANE_LIMIT), "--query-timeout", "4")
+                            "--fast-lane-limit", str(LANE_LIMIT), "--query-timeout", "8")
 
 
 def _timed(client: httpx.Client, path: str, **kwargs: object) -> tuple[httpx.Response, float]:
@@ -157,20 +158,21 @@ def test_a_misclassified_heavy_query_is_run_again_and_answered_right(lane_server
         before = _restarts(client)
         response, seconds = _timed(client, "/sparql", params={"query": pairs},
                                    headers={"Accept": "application/sparql-results+json"})
-        assert response.status_code == 200, response.text
+        assert response.status_code == 200, (seconds, response.text)
         assert response.json()["results"]["bindings"][0]["n"]["value"] == str(HUB * HUB)
-        assert _restarts(client) == before + 1  # the fast lane's worker, stopped at 0.3 s
+        assert _restarts(client) == before + 1, seconds  # the lane's worker, stopped at 0.3 s
         triples = pairs.replace("?y :in ?h .", "?y :in ?h . ?z :in ?h .")
         assert is_cheap(triples)
         response, seconds = _timed(client, "/sparql", params={"query": triples,
                                                               "timeout": LIMIT_NOW})
-        assert response.status_code == 503 and "time limit" in response.text
+        assert response.status_code == 503 and "time limit" in response.text, response.text
         assert LIMIT_NOW - 0.1 < seconds < LIMIT_NOW + 1.5, seconds
         # the same shape with other constants now goes straight to the general workers
         again = triples.replace(":Hub", "<urn:x:Hub>")
         restarts = _restarts(client)
-        response, _ = _timed(client, "/sparql", params={"query": again})
-        assert response.status_code == 200 and _restarts(client) == restarts
+        response, seconds = _timed(client, "/sparql", params={"query": again})
+        assert response.status_code == 200, (seconds, response.text)
+        assert _restarts(client) == restarts
 
 
 @pytest.mark.parametrize("path", ["(:p|^:p)*", "(:a/:b)*", "((:p/:p)*|^(:a/:b)+)*"])
