@@ -11,6 +11,7 @@
     ├── ValidationFailedError        data that breaks the shapes (exit code 1); holds the report
     ├── QueryTimeoutError            a query stopped at the time limit
     └── StoreError                   the store cannot be opened, read or written (exit code 3)
+        └── StoreFullError           no space for a write: disk full or file-size limit (HTTP 507)
 
 Non-conformance is a result (a ``ValidationReport``); ``ValidationFailedError`` is raised
 only by write paths that refuse data because of it.
@@ -107,3 +108,8 @@ class QueryTimeoutError(EcographError):
 
 class StoreError(EcographError):
     """The store could not be opened, read or written."""
+
+
+class StoreFullError(StoreError):
+    """A write found no space: the disk holding the store is full (ENOSPC), a quota or a
+    file-size limit (EFBIG) was reached. The write was not completed."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterator
@@ -12,7 +13,7 @@ import click
 
 from ecograph.bundle import Bundle
 from ecograph.config import Settings, load_settings
-from ecograph.errors import EcographError, ValidationFailedError
+from ecograph.errors import EcographError, StoreError, ValidationFailedError
 from ecograph.pipeline import ensure_loaded
 from ecograph.reports import report_to_text
 from ecograph.store import Store, open_store
@@ -54,8 +55,13 @@ def opened(settings: Settings, *, autoload: bool = False) -> Iterator[Store]:
                 click.echo(f"ecograph: the store was empty; loaded the bundled data "
                            f"({total} triples in {len(outcome.written)} graphs)", err=True)
         yield store
-    finally:
-        store.close()
+    except BaseException:
+        # The error that stopped the command is the one to report; closing a store that
+        # failed a write (a full disk) fails again, and would hide it.
+        with contextlib.suppress(StoreError):
+            store.close()
+        raise
+    store.close()
 
 
 def reports_errors(func: F) -> F:

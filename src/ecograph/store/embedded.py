@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import logging
 import queue
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -14,6 +16,7 @@ from rdflib import Graph, URIRef
 from ecograph.errors import (
     QuerySyntaxError,
     StoreError,
+    StoreFullError,
     UnknownGraphError,
     UnsupportedFormatError,
 )
@@ -30,6 +33,21 @@ from ecograph.store.dataset_clause import declares_dataset
 from ecograph.terms import graph_as_ntriples, to_rdflib
 
 _CHUNK = 64 * 1024
+#: How RocksDB (inside Oxigraph) words the OS errors of a write that found no space.
+_NO_SPACE = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+def write_error(location: str, exc: OSError, doing: str = "write") -> StoreError:
+    """The ``StoreError`` for an OS error while writing the store at *location*: a
+    ``StoreFullError`` with a plain message when the disk is full or a file-size limit was
+    reached (``ENOSPC``, ``EDQUOT``, ``EFBIG``), else the OS message as it is."""
+    text = str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) or any(n in text for n in _NO_SPACE):
+        return StoreFullError(
+            f"cannot {doing} the store at {location}: no space left (the disk is full or a "
+            f"file-size limit was reached: {text}); nothing more was written, the store keeps "
+            "its last committed state; free some space and retry")
+    return StoreError(f"cannot {doing} the store at {location}: {exc}")
 _RESULTS_FORMATS = {
     RESULTS_MEDIA_TYPES["json"]: ox.QueryResultsFormat.JSON,
     RESULTS_MEDIA_TYPES["xml"]: ox.QueryResultsFormat.XML,
@@ -129,9 +147,17 @@ class OxigraphStore(Store):
         try:
             self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
+            if any(n in str(exc) for n in _NO_SPACE):
+                raise write_error(self.location, exc, "open") from exc
             hint = " (is another ecograph process using it?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.location}: {exc}{hint}") from exc
         self._version = 0
+        self._full = False
+
+    def _failed(self, exc: OSError, doing: str = "write") -> StoreError:
+        error = write_error(self.location, exc, doing)
+        self._full = self._full or isinstance(error, StoreFullError)
+        return error
 
     @property
     def version(self) -> int:
@@ -183,7 +209,7 @@ class OxigraphStore(Store):
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
         except OSError as exc:
-            raise StoreError(f"cannot write the store at {self.location}: {exc}") from exc
+            raise self._failed(exc) from exc
         self._version += 1
 
     def query_serialized(
@@ -237,7 +263,10 @@ class OxigraphStore(Store):
 
     def load_dataset(self, path: Path) -> None:
         """Bulk-load the N-Quads file at *path* (made by :meth:`dump_dataset`)."""
-        self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        try:
+            self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise self._failed(exc) from exc
         self._version += 1
 
     def graphs(self) -> list[URIRef]:
@@ -298,14 +327,27 @@ class OxigraphStore(Store):
 
     def flush(self) -> None:
         """Make every committed write durable on disk."""
-        self._store.flush()
+        try:
+            self._store.flush()
+        except OSError as exc:
+            raise write_error(self.location, exc, "flush") from exc
 
     def close(self) -> None:
+        """Flush and close; a flush that fails raises ``StoreError`` once the store is closed
+        (committed writes are in its write-ahead log). After a write that found no space,
+        the flush fails the same way: that was reported already, so it is only logged."""
         store = getattr(self, "_store", None)
         if store is not None:
-            store.flush()
-            del self._store
-            self._store = None  # type: ignore[assignment]
+            try:
+                store.flush()
+            except OSError as exc:
+                error = write_error(self.location, exc, "flush")
+                if not (self._full and isinstance(error, StoreFullError)):
+                    raise error from exc
+                logging.getLogger("ecograph.store").warning("%s", error.message)
+            finally:
+                del self._store
+                self._store = None  # type: ignore[assignment]
 
 
 def _results_format(media_type: str) -> ox.QueryResultsFormat:

@@ -43,6 +43,7 @@ STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
     (errors.InputError, 400),
     (errors.ValidationFailedError, 422),
     (errors.QueryTimeoutError, 503),
+    (errors.StoreFullError, 507),
     (errors.StoreError, 500),
     (errors.EcographError, 500),
 )
