@@ -131,12 +131,24 @@ def count_edges(store: Store) -> int:
     return int(rows[0][0]) if rows and rows[0][0] is not None else 0  # type: ignore[arg-type]
 
 
+def edges_now(store: Store) -> dict[EdgeKey, int]:
+    """Every edge the stored data give, with its count, computed by one SPARQL query."""
+    return {EdgeKey(str(a), str(b), int(level),  # type: ignore[arg-type]
+                    None if programme is None else str(programme)): int(n)  # type: ignore[arg-type]
+            for a, b, level, programme, n in _rows(store, sparql.edges_query())}
+
+
 def derive_edges(store: Store, *, reason: str = "") -> DeriveOutcome:
-    """Replace the derived graph by every edge the stored data give (one atomic update)."""
+    """Replace the derived graph by every edge the stored data give (one atomic update).
+
+    The edges are computed by one SPARQL query over the union of the graphs (what the named
+    queries see), then written in one SPARQL Update: an update's WHERE clause would read
+    the store's default graph, and naming every graph with ``USING`` is 3-4x slower.
+    """
     started = time.perf_counter()
-    store.update(sparql.full_update(GRAPH, store.graphs()))
-    edges = count_edges(store)
-    return DeriveOutcome("full", edges, edges, time.perf_counter() - started, reason)
+    edges = edges_now(store)
+    store.update(sparql.replace_all_update(GRAPH, edges))
+    return DeriveOutcome("full", len(edges), len(edges), time.perf_counter() - started, reason)
 
 
 def project_counts(store: Store, projects: list[str]) -> Counter[EdgeKey]:

@@ -11,17 +11,11 @@ named query's programme filter follows).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import URIRef
 
-from ecograph.derive.edges import (
-    COLLABORATION_PREFIX,
-    PROGRAMME_PREFIX,
-    REGION_PREFIX,
-    EdgeKey,
-    edge_triples,
-)
+from ecograph.derive.edges import EdgeKey, edge_triples
 from ecograph.namespaces import sparql_prologue
 
 PROLOGUE = sparql_prologue({"ecograph": "https://w3id.org/ecograph/ontology#",
@@ -57,21 +51,6 @@ MOVED_SUBJECT = ("locatedIn",)
 HIERARCHY = ("nutsLevel", "parentRegion", "parentProgramme")
 
 
-def _key_expression(variable: str, prefix: str) -> str:
-    """SPARQL for :func:`ecograph.derive.edges.local_key` of *variable*."""
-    return (f'IF(STRSTARTS(STR({variable}), "{prefix}"), '
-            f'LCASE(STRAFTER(STR({variable}), "{prefix}")), '
-            f'CONCAT("x", SUBSTR(MD5(STR({variable})), 1, 16)))')
-
-
-def edge_iri_expression() -> str:
-    """SPARQL for :func:`ecograph.derive.edges.edge_iri` of ?a, ?b, ?level, ?programme."""
-    key = _key_expression("?programme", PROGRAMME_PREFIX)
-    programme = f'IF(BOUND(?programme), CONCAT("-", {key}), "")'
-    return (f'IRI(CONCAT("{COLLABORATION_PREFIX}", {_key_expression("?a", REGION_PREFIX)}, "-", '
-            f'{_key_expression("?b", REGION_PREFIX)}, "-nuts", STR(?level), {programme}))')
-
-
 def _involvement(region: str) -> str:
     """Distinct (?project, *region*, ?level), organisations placed once (not per project)."""
     location = LOCATION.replace("?region", region)
@@ -94,30 +73,26 @@ def edge_rows() -> str:
     )
 
 
-def full_update(graph: URIRef, sources: Iterable[URIRef]) -> str:
-    """One SPARQL Update replacing *graph* by every edge the data of *sources* give (atomic).
+def edges_query() -> str:
+    """The SELECT computing every edge: ?a ?b ?level ?programme (unbound = all) ?projects."""
+    return f"{PROLOGUE}SELECT ?a ?b ?level ?programme ?projects WHERE {{\n  {edge_rows()}\n}}"
 
-    The WHERE part reads the merge of *sources* (``USING``): an update's default graph is
-    not the union of the named graphs that queries see.
-    """
-    using = "".join(f"USING <{g}>\n" for g in sorted(sources) if g != graph)
-    return (
-        f"{PROLOGUE}"
-        f"DROP SILENT GRAPH <{graph}> ;\n"
-        f"CREATE SILENT GRAPH <{graph}> ;\n"
-        f"INSERT {{ GRAPH <{graph}> {{\n"
-        "  ?edge a ecograph:RegionCollaboration ;\n"
-        "        ecograph:firstRegion ?a ;\n"
-        "        ecograph:secondRegion ?b ;\n"
-        "        ecograph:collaborationLevel ?level ;\n"
-        "        ecograph:sharedProjects ?projects ;\n"
-        "        ecograph:collaborationProgramme ?programme .\n"
-        "} }\n"
-        f"{using}WHERE {{\n"
-        f"  {edge_rows()}\n"
-        f"  BIND({edge_iri_expression()} AS ?edge)\n"
-        "}"
-    )
+
+def _line(s: str, p: str, o: str) -> str:
+    return f"{s} {p} {o} .\n"
+
+
+def edge_lines(edges: Mapping[EdgeKey, int]) -> Iterator[str]:
+    """N-Triples lines of *edges* (each with its count), in a stable order."""
+    for key, count in sorted(edges.items(), key=lambda item: item[0].order()):
+        for s, p, o in edge_triples(key, count):
+            yield _line(s.n3(), p.n3(), o.n3())
+
+
+def replace_all_update(graph: URIRef, edges: Mapping[EdgeKey, int]) -> str:
+    """One SPARQL Update replacing *graph* by *edges* (atomic: one request)."""
+    return (f"DROP SILENT GRAPH <{graph}> ;\nCREATE SILENT GRAPH <{graph}> ;\n"
+            f"INSERT DATA {{ GRAPH <{graph}> {{\n{''.join(edge_lines(edges))}}} }}")
 
 
 def edges_select(graph: URIRef) -> str:
@@ -185,9 +160,7 @@ def replace_edges_update(graph: URIRef, remove: Iterable[str],
     if gone:
         parts.append(f"DELETE {{ GRAPH <{graph}> {{ ?edge ?p ?o }} }} WHERE {{\n"
                      f"  {_values('?edge', gone)}\n  GRAPH <{graph}> {{ ?edge ?p ?o }}\n}}")
-    ordered = sorted(edges.items(), key=lambda item: item[0].order())
-    lines = [f"{s.n3()} {p.n3()} {o.n3()} ." for key, n in ordered
-             for s, p, o in edge_triples(key, n)]
+    lines = "".join(edge_lines(edges))
     if lines:
-        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines) + "\n} }")
+        parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{lines}}} }}")
     return " ;\n".join(parts)
