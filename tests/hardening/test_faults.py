@@ -228,3 +228,87 @@ def test_a_read_only_store_is_a_clear_error(readonly_store: Path, command: list[
     assert "Traceback" not in done.stderr
     assert "cannot open the store" in done.stderr and "Permission denied" in done.stderr
     assert snapshot(readonly_store) == before
+
+
+#: Runs a full inference in a real process, saying when the inferred graph's write starts
+#: and ends (the write itself is the real ``write_changes``), so the kill lands inside it.
+WRITE_DRIVER = """
+import importlib, sys
+from pathlib import Path
+from ecograph.store.embedded import OxigraphStore
+materialise = importlib.import_module("ecograph.infer.materialise")
+write = materialise.write_changes
+def announced(*args, **kwargs):
+    print("writing", flush=True)
+    write(*args, **kwargs)
+    print("written", flush=True)
+materialise.write_changes = announced
+store = OxigraphStore(Path(sys.argv[1]))
+materialise.materialise(store)
+store.close()
+"""
+
+
+def chain_store(path: Path, instances: int) -> Path:
+    """A store with a 10-deep class chain and *instances* members of the deepest class."""
+    from rdflib import Graph
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    ontology, data = Graph(), Graph()
+    for i in range(10):
+        ontology.add((URIRef(f"http://example.org/C{i}"), RDF.type, OWL.Class))
+        if i:
+            ontology.add((URIRef(f"http://example.org/C{i}"), RDFS.subClassOf,
+                          URIRef(f"http://example.org/C{i - 1}")))
+    for j in range(instances):
+        data.add((URIRef(f"http://example.org/x{j}"), RDF.type, URIRef("http://example.org/C9")))
+    store = OxigraphStore(path)
+    store.replace_graphs({ONTOLOGY: ontology, GRAPH: data})
+    store.close()
+    return path
+
+
+def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_path: Path):
+    """The first write of a large inferred graph (270,000 triples, past ``BULK_THRESHOLD``)
+    is killed at random moments inside it: the inferred graph is then empty or complete,
+    never partial, the asserted data is as before, and the next run fills it."""
+    import sys
+
+    from ecograph.infer.closure import infer
+    from ecograph.infer.materialise import BULK_THRESHOLD, _read
+
+    base = chain_store(tmp_path / "base", 30_000)
+    before = data_lines(snapshot(base))
+    store = OxigraphStore(base)
+    try:
+        complete = len(infer(_read(store)[0]).inferred)
+    finally:
+        store.close()
+    assert complete > BULK_THRESHOLD
+    found = []
+    for attempt in range(2):
+        killed = tmp_path / f"killed-{attempt}"
+        shutil.copytree(base, killed)
+        process = subprocess.Popen([sys.executable, "-c", WRITE_DRIVER, str(killed)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "writing"
+        time.sleep(random.uniform(0.02, 0.8))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert "written" not in process.stdout.read(), "the write ended before the kill"
+        assert data_lines(snapshot(killed)) == before
+        store = OxigraphStore(killed)
+        try:
+            found.append(store.count(INFERRED))
+        finally:
+            store.close()
+    assert all(count in (0, complete) for count in found), (found, complete)
+    done = subprocess.run([ECOGRAPH, "infer", "--store", str(tmp_path / "killed-0")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    store = OxigraphStore(tmp_path / "killed-0")
+    try:
+        assert store.count(INFERRED) == complete
+    finally:
+        store.close()
