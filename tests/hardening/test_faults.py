@@ -26,6 +26,7 @@ import pytest
 from rdflib import URIRef
 
 from ecograph.changelog import get_change, list_changes
+from ecograph.errors import StoreError
 from ecograph.graphs import CHANGELOG, INFERRED, ONTOLOGY
 from ecograph.store.embedded import OxigraphStore
 from tests.curation.conftest import AUTH, ECOGRAPH, GRAPH, make_small_store, serve
@@ -312,3 +313,35 @@ def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_
         assert store.count(INFERRED) == complete
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "nquads"],
+                                     ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                      "--format", "csv"]])
+def test_a_read_only_store_can_still_be_read(readonly_store: Path, command: list[str]):
+    """Read commands open a store folder they cannot write read-only: the answer is the
+    store's, and nothing changes."""
+    before = snapshot(readonly_store)
+    done = subprocess.run(as_unprivileged([ECOGRAPH, *command, "--store", str(readonly_store)]),
+                          capture_output=True, text=True, timeout=60, cwd=readonly_store.parent)
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    assert "Traceback" not in done.stderr
+    if command[0] == "stats":
+        assert done.stdout.split("total (quads)")[1].split()[0] == str(len(before))
+    elif command[0] == "export":
+        assert sorted(line.encode() for line in done.stdout.splitlines() if line) == before
+    else:
+        assert done.stdout.splitlines()[-1].strip() == str(len(before))
+    assert snapshot(readonly_store) == before
+
+
+def test_a_store_open_read_only_refuses_writes(readonly_store: Path):
+    before = snapshot(readonly_store)
+    store = OxigraphStore(readonly_store, read_only=True)
+    try:
+        assert store.count() == len(before)
+        with pytest.raises(StoreError, match="open read-only"):
+            store.update(f"INSERT DATA {{ GRAPH <{GRAPH}> {{ <urn:x:a> <urn:x:b> 1 }} }}")
+    finally:
+        store.close()
+    assert snapshot(readonly_store) == before

@@ -44,9 +44,14 @@ def bundle_for(settings: Settings) -> Bundle:
 
 
 @contextmanager
-def opened(settings: Settings, *, autoload: bool = False) -> Iterator[Store]:
-    """Open the configured store; with *autoload*, load the bundled data if it is empty."""
-    store = open_store(settings.store)
+def opened(settings: Settings, *, autoload: bool = False,
+           reading: bool = False) -> Iterator[Store]:
+    """Open the configured store; with *autoload*, load the bundled data if it is empty.
+
+    *reading* (a command that only reads): a store folder this process cannot write is
+    opened read-only rather than refused.
+    """
+    store = open_store(settings.store, reading=reading)
     try:
         if autoload:
             outcome = ensure_loaded(store, bundle_for(settings))

@@ -112,7 +112,7 @@ def export(store_location: str | None, fmt: str, graph_iri: str | None,
     """Write the stored dataset (or one graph) as RDF, streamed."""
     settings = settings_for(store_location)
     syntax = syntax_by_name(fmt)
-    with opened(settings, autoload=True) as store:
+    with opened(settings, autoload=True, reading=True) as store:
         chunks = store.export(syntax, URIRef(graph_iri) if graph_iri else None)
         if output is not None:
             with output.open("wb") as out:
@@ -130,7 +130,7 @@ def export(store_location: str | None, fmt: str, graph_iri: str | None,
 def stats(store_location: str | None) -> None:
     """Print the named graphs with their triple counts, and the instances per class."""
     settings = settings_for(store_location)
-    with opened(settings, autoload=True) as store:
+    with opened(settings, autoload=True, reading=True) as store:
         rows = [(str(g), store.count(g)) for g in store.graphs()]
         classes = store.query(
             "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class . "

@@ -37,7 +37,7 @@ def plot(kind: str, key: str, output: Path | None, limit: int,
     if suffix not in (".svg", ".json"):
         raise InputError(f"cannot write a {suffix or 'file without extension'}: "
                          "use an .svg or .json output file")
-    with opened(settings_for(store_location), autoload=True) as store:
+    with opened(settings_for(store_location), autoload=True, reading=True) as store:
         net = network(store, kind, key, limit=limit)
     text = (json.dumps(net.as_json(), indent=2, ensure_ascii=False) + "\n"
             if suffix == ".json" else to_svg(net))

@@ -62,7 +62,7 @@ def query(spec: str, store_location: str | None, params: tuple[str, ...], fmt: s
         if values:
             raise ParameterError("parameters apply to named queries (with a '# param:' header)")
         text = resolved
-    with opened(settings, autoload=True) as store:
+    with opened(settings, autoload=True, reading=True) as store:
         result = store.query(text, timeout=settings.query_timeout)
     if isinstance(result, GraphResult):
         syntax = syntax_by_name("turtle" if fmt == "table" else fmt)

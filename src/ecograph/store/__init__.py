@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ecograph.errors import StoreError
@@ -15,8 +16,12 @@ from ecograph.store.base import AskResult, GraphResult, QueryResult, SelectResul
 __all__ = ["AskResult", "GraphResult", "QueryResult", "SelectResult", "Store", "open_store"]
 
 
-def open_store(location: str | Path) -> Store:
-    """Open the store at *location* (see module docstring); raises ``StoreError``."""
+def open_store(location: str | Path, *, reading: bool = False) -> Store:
+    """Open the store at *location* (see module docstring); raises ``StoreError``.
+
+    With *reading* (a command that only reads), a store folder this process cannot write
+    is opened read-only instead of failing (Oxigraph opens read-write by default).
+    """
     text = str(location)
     if text.startswith(("sparql+http://", "sparql+https://")):
         try:
@@ -33,4 +38,6 @@ def open_store(location: str | Path) -> Store:
             f"unknown store location {text!r}: give a folder, ':memory:' or a "
             "sparql+http(s):// endpoint"
         )
-    return OxigraphStore(Path(text))
+    path = Path(text)
+    read_only = reading and path.is_dir() and not os.access(path, os.W_OK)
+    return OxigraphStore(path, read_only=read_only)

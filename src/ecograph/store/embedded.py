@@ -140,12 +140,21 @@ class _QueueWriter:
 
 
 class OxigraphStore(Store):
-    """An Oxigraph store at *path* (``None``: in memory, gone when closed)."""
+    """An Oxigraph store at *path* (``None``: in memory, gone when closed).
 
-    def __init__(self, path: Path | None = None) -> None:
+    With *read_only* the store is opened for reading only (``Store.read_only``: no lock,
+    nothing written, so a folder the process cannot write can still be read); a write
+    then raises ``StoreError``.
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.location = str(path) if path is not None else ":memory:"
+        self.read_only = read_only and path is not None
         try:
-            self._store = ox.Store(str(path)) if path is not None else ox.Store()
+            if self.read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path)) if path is not None else ox.Store()
         except OSError as exc:
             if any(n in str(exc) for n in _NO_SPACE):
                 raise write_error(self.location, exc, "open") from exc
@@ -153,6 +162,11 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store at {self.location}: {exc}{hint}") from exc
         self._version = 0
         self._full = False
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"cannot write the store at {self.location}: it is open "
+                             "read-only (its folder is not writable by this process)")
 
     def _failed(self, exc: OSError, doing: str = "write") -> StoreError:
         error = write_error(self.location, exc, doing)
@@ -204,6 +218,7 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot read the store at {self.location}: {exc}") from exc
 
     def update(self, sparql: str) -> None:
+        self._writable()
         try:
             self._store.update(sparql)
         except SyntaxError as exc:
@@ -263,6 +278,7 @@ class OxigraphStore(Store):
 
     def load_dataset(self, path: Path) -> None:
         """Bulk-load the N-Quads file at *path* (made by :meth:`dump_dataset`)."""
+        self._writable()
         try:
             self._store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
         except OSError as exc:
@@ -327,6 +343,8 @@ class OxigraphStore(Store):
 
     def flush(self) -> None:
         """Make every committed write durable on disk."""
+        if self.read_only:
+            return
         try:
             self._store.flush()
         except OSError as exc:
@@ -339,7 +357,8 @@ class OxigraphStore(Store):
         store = getattr(self, "_store", None)
         if store is not None:
             try:
-                store.flush()
+                if not self.read_only:
+                    store.flush()
             except OSError as exc:
                 error = write_error(self.location, exc, "flush")
                 if not (self._full and isinstance(error, StoreFullError)):
