@@ -61,14 +61,21 @@ def _involvement(region: str) -> str:
 
 
 def edge_rows() -> str:
-    """The WHERE part giving one row per edge: ?a ?b ?level ?programme (unbound = all) and
-    ?projects."""
+    """The WHERE part giving one row per edge: ?a ?b ?level ?programme (unbound = all
+    projects) and ?projects.
+
+    Each project is paired first with no programme and with each of its framework
+    programmes; joining that small table first keeps one pass over the region pairs
+    (putting ``{ } UNION { programmes }`` after the pairs made Oxigraph re-run it per pair).
+    """
     return (
         "{ SELECT ?a ?b ?level ?programme (COUNT(DISTINCT ?project) AS ?projects) WHERE {\n"
+        "  { SELECT DISTINCT ?project ?programme WHERE {\n"
+        f"      {{ SELECT DISTINCT ?project WHERE {{{PARTICIPATION} }} }}\n"
+        f"      UNION {{{PROGRAMME} }} }} }}\n"
         f"  {_involvement('?a')}\n"
         f"  {_involvement('?b')}\n"
         "  FILTER(STR(?a) < STR(?b))\n"
-        f"  {{ }} UNION {{ SELECT DISTINCT ?project ?programme WHERE {{{PROGRAMME} }} }}\n"
         "} GROUP BY ?a ?b ?level ?programme }"
     )
 
