@@ -30,7 +30,7 @@ from ecograph.web.direct import DirectPool
 from ecograph.web.limits import BodyLimit
 from ecograph.web.pool import QueryPool
 from ecograph.web.replay import RepeatedReads
-from ecograph.web.routes import curation, linked_data, queries, sparql, store, system
+from ecograph.web.routes import curation, linked_data, problems, queries, sparql, store, system
 from ecograph.web.state import EndpointState
 
 HERE = Path(__file__).resolve().parent
@@ -77,6 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     queries.add_named_routes(app, named)
     app.include_router(queries.router)
     app.include_router(system.router)
+    app.include_router(problems.router)
     app.include_router(linked_data.router)
     curation.install(app, Bundle(settings.ontology_dir, settings.data_dir))
     app.mount("/-/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -1,12 +1,21 @@
-"""One error shape across the endpoint: JSON for programs, a readable page for browsers.
+"""One error shape across the endpoint: RFC 9457 Problem Details for programs, a readable
+page for browsers.
 
-Every error answer carries::
+Every error answer is ``application/problem+json``::
 
-    {"error": {"status": 400, "type": "QuerySyntaxError", "title": "Bad Request",
+    {"type": "https://w3id.org/ecograph/problems/QuerySyntaxError", "title": "Bad Request",
+     "status": 400, "detail": "SPARQL syntax error: error at 1:25: …", "instance": "/sparql",
+     "line": 1, "column": 25,
+     "error": {"status": 400, "type": "QuerySyntaxError", "title": "Bad Request",
                "message": "SPARQL syntax error: error at 1:25: …", "line": 1, "column": 25}}
 
-extra keys depending on the error (``limit`` for a limit hit, ``offered`` for a ``406``).
-A client whose ``Accept`` prefers ``text/html`` gets the same content as a page.
+with extension members depending on the error (``limit`` for a limit hit, ``offered`` for a
+``406``). ``error`` is the shape answered before RFC 9457 (deprecated, kept for existing
+clients). A client asking only ``application/json`` gets the same body as
+``application/problem+json`` (a JSON document; RFC 9457 §3 allows it): an error answer
+never becomes a ``406``. A client whose ``Accept`` prefers ``text/html`` gets the same
+content as a page. Each ``type`` IRI dereferences to ``/problems/NAME``
+(:mod:`ecograph.web.routes.problems`).
 """
 
 from __future__ import annotations
@@ -15,14 +24,17 @@ import logging
 import re
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import BaseRoute, Match
+from starlette.types import Scope
 
 from ecograph import errors
+from ecograph.namespaces import BASE
 from ecograph.web.negotiation import choose
 
 log = logging.getLogger("ecograph.web")
@@ -48,6 +60,14 @@ STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
     (errors.EcographError, 500),
 )
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+#: The media type of an error answer (RFC 9457 §3).
+PROBLEM_JSON = "application/problem+json"
+#: Where the problem type IRIs live: ``PROBLEMS`` + the error's kind.
+PROBLEMS = f"{BASE}problems/"
+#: The members RFC 9457 defines, never overwritten by an extension member.
+_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "error"})
+#: What an error answer is served as, for each type the client may prefer.
+_OFFERS = (PROBLEM_JSON, "application/json", "text/html")
 
 
 class HTTPProblem(Exception):
@@ -63,9 +83,14 @@ class HTTPProblem(Exception):
         self.extra = extra
 
 
+def status_of(kind: type[errors.EcographError]) -> int:
+    """The HTTP status an ecograph error of class *kind* is answered with."""
+    return next(code for base, code in STATUS_OF if issubclass(kind, base))
+
+
 def problem_for(exc: errors.EcographError) -> HTTPProblem:
     """Return the HTTP answer for an ecograph error, with its position or limit if known."""
-    status = next(code for kind, code in STATUS_OF if isinstance(exc, kind))
+    status = status_of(type(exc))
     extra: dict[str, Any] = {}
     if isinstance(exc, errors.QuerySyntaxError):
         match = _POSITION.search(exc.message)
@@ -78,13 +103,39 @@ def problem_for(exc: errors.EcographError) -> HTTPProblem:
     return HTTPProblem(status, exc.message, type_=type(exc).__name__, **extra)
 
 
-def render(request: Request, problem: HTTPProblem) -> Response:
-    """Answer *problem* as JSON, or as an HTML page when the client prefers HTML."""
-    body = {"status": problem.status, "type": problem.type,
+def type_iri(kind: str) -> str:
+    """The absolute IRI naming the problem type *kind* (``QuerySyntaxError``, …)."""
+    return f"{PROBLEMS}{kind}"
+
+
+def legacy_body(problem: HTTPProblem) -> dict[str, Any]:
+    """The pre-RFC 9457 ``error`` object (deprecated): status, kind, title, message, extras."""
+    return {"status": problem.status, "type": problem.type,
             "title": HTTPStatus(problem.status).phrase, "message": problem.message,
             **{k: v for k, v in problem.extra.items() if v is not None}}
+
+
+def problem_document(problem: HTTPProblem, instance: str) -> dict[str, Any]:
+    """The RFC 9457 problem details of *problem* at the request path *instance*: the
+    standard members, the extras as extension members, and the deprecated ``error``."""
+    extras = {k: v for k, v in problem.extra.items() if v is not None and k not in _MEMBERS}
+    return {"type": type_iri(problem.type), "title": HTTPStatus(problem.status).phrase,
+            "status": problem.status, "detail": problem.message, "instance": instance,
+            **extras, "error": legacy_body(problem)}
+
+
+def instance_of(scope: Scope) -> str:
+    """The request path of *scope* as a URI reference (as sent, percent-encoded)."""
+    raw = scope.get("raw_path")
+    path = raw.decode("latin-1") if raw else quote(scope.get("path", "/"), safe="/:@!$&'()*+,;=~")
+    return path.partition("?")[0]
+
+
+def render(request: Request, problem: HTTPProblem) -> Response:
+    """Answer *problem* as problem details, or as an HTML page when the client prefers HTML."""
+    body = legacy_body(problem)
     headers = {"Vary": "Accept", **problem.headers}
-    wants = choose(request.headers.get("accept"), ("application/json", "text/html"))
+    wants = choose(request.headers.get("accept"), _OFFERS)
     if wants == "text/html" and request.method != "HEAD":
         headers.update(PAGE_HEADERS)
         templates = getattr(request.app.state, "templates", None)
@@ -93,7 +144,8 @@ def render(request: Request, problem: HTTPProblem) -> Response:
                                               status_code=problem.status, headers=headers)
         return HTMLResponse(f"<h1>{body['title']}</h1><p>{body['message']}</p>",
                             status_code=problem.status, headers=headers)
-    return JSONResponse({"error": body}, status_code=problem.status, headers=headers)
+    return JSONResponse(problem_document(problem, instance_of(request.scope)),
+                        status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")

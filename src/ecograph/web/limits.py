@@ -6,6 +6,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ecograph.web.errors import PROBLEM_JSON, HTTPProblem, instance_of, problem_document
+
 
 class _TooLarge(Exception):
     pass
@@ -18,14 +20,13 @@ class BodyLimit:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, send: Send) -> None:
         message = (f"the request body is larger than the limit of {self.max_bytes} bytes "
                    "(setting max_body_bytes)")
-        body = json.dumps({"error": {"status": 413, "type": "ContentTooLarge",
-                                     "title": "Content Too Large", "message": message,
-                                     "limit": "max_body_bytes"}}).encode()
+        problem = HTTPProblem(413, message, type_="ContentTooLarge", limit="max_body_bytes")
+        body = json.dumps(problem_document(problem, instance_of(scope))).encode()
         await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"),
+                    "headers": [(b"content-type", PROBLEM_JSON.encode()),
                                 (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": body})
@@ -37,7 +38,7 @@ class BodyLimit:
         headers = dict(scope.get("headers") or [])
         declared = headers.get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         seen = 0
         started = False
@@ -61,7 +62,7 @@ class BodyLimit:
             await self.app(scope, counted, tracked)
         except _TooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
     def __repr__(self) -> str:
         return f"BodyLimit(max_bytes={self.max_bytes})"

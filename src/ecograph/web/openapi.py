@@ -19,17 +19,29 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from ecograph.web.errors import PROBLEM_JSON
 from ecograph.web.negotiation import RDF_OFFERS, RESULTS_OFFERS
 
 JsonSchema = dict[str, Any]
 
-#: The one error shape (``web/errors.py``); a browser gets the same as an HTML page.
-ERROR: JsonSchema = {
-    "type": "object", "required": ["error"],
-    "properties": {"error": {
-        "type": "object", "required": ["status", "type", "title", "message"],
-        "properties": {"status": {"type": "integer"}, "type": {"type": "string"},
-                       "title": {"type": "string"}, "message": {"type": "string"}}}},
+#: The error object answered before RFC 9457, kept as the ``error`` member (deprecated).
+LEGACY_ERROR: JsonSchema = {
+    "type": "object", "required": ["status", "type", "title", "message"],
+    "properties": {"status": {"type": "integer"}, "type": {"type": "string"},
+                   "title": {"type": "string"}, "message": {"type": "string"}}}
+#: The one error shape (``web/errors.py``): RFC 9457 problem details, with the error's
+#: extras (``line``, ``limit``, ``offered``, …) as extension members; a browser gets the
+#: same as an HTML page.
+PROBLEM: JsonSchema = {
+    "type": "object", "required": ["type", "title", "status", "detail", "instance", "error"],
+    "properties": {
+        "type": {"type": "string", "format": "uri",
+                 "description": "The problem type: an absolute IRI that dereferences"},
+        "title": {"type": "string"}, "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string", "description": "The request's path"},
+        "error": {**LEGACY_ERROR, "deprecated": True,
+                  "description": "The pre-RFC 9457 shape; read the members above"}},
 }
 TEXT: JsonSchema = {"type": "string"}
 #: A JSON-LD document (an object, or an array of node objects).
@@ -119,12 +131,13 @@ def answer(description: str, media_types: Iterable[str] | Mapping[str, JsonSchem
 
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """Error answers in the one error shape: JSON, or an HTML page for a browser."""
+    """Error answers in the one error shape: problem details (also to a client asking for
+    ``application/json``), or an HTML page for a browser."""
     declared: dict[int | str, dict[str, Any]] = {}
     for status in statuses:
         declared[status] = {
             "description": _WHY.get(status, HTTPStatus(status).phrase),
-            "content": {"application/json": {"schema": ERROR}, "text/html": {"schema": TEXT}}}
+            "content": {PROBLEM_JSON: {"schema": PROBLEM}, "text/html": {"schema": TEXT}}}
     if 401 in statuses:
         declared[401]["headers"] = {"WWW-Authenticate": {
             "description": "Bearer realm=\"ecograph\"", "schema": {"type": "string"}}}

@@ -34,7 +34,7 @@ from ecograph.web import openapi as oa
 from ecograph.web.auth import require_writer
 from ecograph.web.curation_pages import report_page
 from ecograph.web.curation_parse import check_graph, dataset_quads, read_rdf
-from ecograph.web.errors import HTTPProblem, render
+from ecograph.web.errors import PROBLEM_JSON, HTTPProblem, instance_of, problem_document, render
 from ecograph.web.negotiation import choose
 from ecograph.web.state import state_of
 
@@ -60,8 +60,10 @@ def _flag(request: Request, name: str) -> bool:
 
 
 def report_response(request: Request, report: ValidationReport, status: int = 200,
-                    extra: dict[str, Any] | None = None) -> Response:
-    """The report as the client prefers: curator JSON, W3C Turtle/JSON-LD, or HTML."""
+                    extra: dict[str, Any] | None = None,
+                    json_type: str = "application/json") -> Response:
+    """The report as the client prefers: curator JSON (served as *json_type*), W3C
+    Turtle/JSON-LD, or HTML."""
     wanted = choose(request.headers.get("accept"), REPORT_OFFERS) or "application/json"
     headers = {"Vary": "Accept"}
     if wanted == "text/turtle":
@@ -74,7 +76,7 @@ def report_response(request: Request, report: ValidationReport, status: int = 20
     if wanted == "text/html":
         return Response(report_page(body), status_code=status, media_type="text/html",
                         headers=headers)
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=json_type)
 
 
 # --- POST /validate ------------------------------------------------------------------------
@@ -94,7 +96,9 @@ _VALIDATE_FORM = {"type": "object", "required": ["data"], "properties": {
 _REPORT = {"application/json": oa.REPORT, "text/turtle": oa.TEXT,
            "application/ld+json": oa.JSON_LD, "text/html": oa.TEXT}
 _REFUSED = {422: oa.answer("A SHACL Violation: nothing was written; the body is the "
-                           "validation report (with `error` in JSON)", _REPORT)}
+                           "validation report (in JSON, as problem details)",
+                           {PROBLEM_JSON: {"allOf": [oa.PROBLEM, oa.REPORT]},
+                            **{m: s for m, s in _REPORT.items() if m != "application/json"}})}
 _CHANGE_SET = {"type": "object", "additionalProperties": False, "properties": {
     "add": oa.TEXT, "remove": oa.TEXT, "format": oa.TEXT, "graph": oa.TEXT, "message": oa.TEXT},
     "example": {"add": _TURTLE, "graph": "https://w3id.org/ecograph/graph/curation",
@@ -349,9 +353,9 @@ def install(app: FastAPI, bundle: Bundle | None = None) -> None:
 
     async def on_refused(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ValidationFailedError)
-        return report_response(request, exc.report, status=422, extra={
-            "error": {"status": 422, "type": "ValidationFailedError",
-                      "title": "Unprocessable Content", "message": exc.message}})
+        refusal = HTTPProblem(422, exc.message, type_="ValidationFailedError")
+        return report_response(request, exc.report, status=422, json_type=PROBLEM_JSON,
+                               extra=problem_document(refusal, instance_of(request.scope)))
 
     async def on_conflict(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ChangeConflictError)
