@@ -208,6 +208,8 @@ def test_a_write_through_serve_on_a_full_disk_is_507(disk: Disk, tmp_path: Path,
         assert full.status_code == 507, full.text
         error = full.json()["error"]
         assert error["type"] == "StoreFullError" and "no space left" in error["message"]
+        assert full.headers["content-type"] == "application/problem+json"
+        assert full.json()["type"] == "https://w3id.org/ecograph/problems/StoreFullError"
         health = client.get("/-/health")
         assert health.status_code == 200
         read = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"},
