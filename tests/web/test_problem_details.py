@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from ecograph.tokens import Scope, line_for, new_token
+from ecograph.web.errors import HTTPProblem, instance_of, problem_document
 from tests.web.conftest import ORGS, TOKEN, Server, count, start_server
 
 PROBLEM_JSON = "application/problem+json"
@@ -180,3 +181,16 @@ def test_the_problem_list_names_every_kind_the_code_answers_with(http):
     unknown = http.get("/problems/NoSuchProblem")
     problem_of(unknown, 404, "NotFound")
 
+
+
+def test_instance_is_the_path_as_sent_percent_encoded():
+    assert instance_of({"raw_path": b"/id/a%20b", "path": "/id/a b"}) == "/id/a%20b"
+    assert instance_of({"path": "/id/a b"}) == "/id/a%20b"
+    assert instance_of({"raw_path": b"/sparql?query=x", "path": "/sparql"}) == "/sparql"
+
+
+def test_an_extra_never_overwrites_a_member_of_rfc_9457():
+    problem = HTTPProblem(400, "bad", type_="BadParameter", detail="sneaky", graph="urn:g")
+    body = problem_document(problem, "/store")
+    assert body["detail"] == "bad" and body["graph"] == "urn:g"
+    assert body["type"] == PROBLEMS + "BadParameter" and body["instance"] == "/store"
