@@ -270,7 +270,7 @@ def chain_store(path: Path, instances: int) -> Path:
 
 
 def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_path: Path):
-    """The first write of a large inferred graph (270,000 triples, past ``BULK_THRESHOLD``)
+    """The first write of a large inferred graph (108,000 triples, past ``BULK_THRESHOLD``)
     is killed at random moments inside it: the inferred graph is then empty or complete,
     never partial, the asserted data is as before, and the next run fills it."""
     import sys
@@ -278,7 +278,7 @@ def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_
     from ecograph.infer.closure import infer
     from ecograph.infer.materialise import BULK_THRESHOLD, _read
 
-    base = chain_store(tmp_path / "base", 30_000)
+    base = chain_store(tmp_path / "base", 12_000)
     before = data_lines(snapshot(base))
     store = OxigraphStore(base)
     try:
@@ -294,7 +294,7 @@ def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_
                                    stdout=subprocess.PIPE, text=True)
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "writing"
-        time.sleep(random.uniform(0.02, 0.8))
+        time.sleep(random.uniform(0.02, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         assert "written" not in process.stdout.read(), "the write ended before the kill"
