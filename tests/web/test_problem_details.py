@@ -29,8 +29,9 @@ RUNAWAY = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j 
 SRC = Path(__file__).resolve().parents[2] / "src" / "ecograph"
 
 
-def problem_of(answer: httpx.Response, status: int, kind: str) -> dict:
-    """The problem document of *answer*, checked against RFC 9457 and the old shape."""
+def problem_of(answer: httpx.Response, status: int, kind: str, *, echo: bool = True) -> dict:
+    """The problem document of *answer*, checked against RFC 9457 and the old shape
+    (``instance`` being the request path, or absent when the answer must not *echo* it)."""
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"].split(";")[0] == PROBLEM_JSON
     body = answer.json()
@@ -38,7 +39,11 @@ def problem_of(answer: httpx.Response, status: int, kind: str) -> dict:
     assert urlsplit(body["type"]).scheme == "https" and urlsplit(body["type"]).netloc
     assert body["status"] == status and isinstance(body["title"], str) and body["title"]
     assert isinstance(body["detail"], str) and body["detail"]
-    assert body["instance"] == urlsplit(str(answer.request.url)).path
+    if echo:
+        assert body["instance"] == urlsplit(str(answer.request.url)).path
+    else:
+        assert "instance" not in body
+        assert urlsplit(str(answer.request.url)).path not in answer.text
     legacy = body["error"]
     assert legacy["status"] == status and legacy["type"] == kind
     assert legacy["title"] == body["title"] and legacy["message"] == body["detail"]
@@ -152,8 +157,8 @@ def test_a_token_without_the_scope_is_403_naming_it(scoped):
 def test_a_private_server_refuses_reads_as_problem_details(scoped):
     server, _ = scoped
     with server.client() as client:
-        answer = client.get("/sparql", params={"query": "ASK {}"})
-    problem_of(answer, 401, "Unauthorized")
+        answer = client.get("/-/dumps/graph/test-organisations.ttl")
+    problem_of(answer, 401, "Unauthorized", echo=False)
     assert answer.headers["www-authenticate"].startswith("Bearer")
 
 
@@ -180,6 +185,9 @@ def test_the_problem_list_names_every_kind_the_code_answers_with(http):
     assert listed["ChangeConflictError"]["status"] == 409
     unknown = http.get("/problems/NoSuchProblem")
     problem_of(unknown, 404, "NotFound")
+    refused = problem_of(http.get("/problems/NotFound", headers={"Accept": "image/png"}),
+                         406, "NotAcceptable")
+    assert refused["offered"] == ["application/json", "text/html"]
 
 
 

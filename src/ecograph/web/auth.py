@@ -142,7 +142,7 @@ class PrivateReads:
         try:
             authenticate(Headers(scope=scope), self.tokens, "this server is private")
         except HTTPProblem as problem:
-            response = render(Request(scope, receive), problem)
+            response = render(Request(scope, receive), problem, echo=False)
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)

@@ -60,6 +60,8 @@ STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
     (errors.EcographError, 500),
 )
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+#: Reason phrases RFC 9110 renamed (Python 3.11's ``HTTPStatus`` has the older ones).
+_PHRASES = {413: "Content Too Large", 422: "Unprocessable Content"}
 #: The media type of an error answer (RFC 9457 §3).
 PROBLEM_JSON = "application/problem+json"
 #: Where the problem type IRIs live: ``PROBLEMS`` + the error's kind.
@@ -70,6 +72,11 @@ _MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "error"})
 _OFFERS = (PROBLEM_JSON, "application/json", "text/html")
 
 
+def title_of(status: int) -> str:
+    """The reason phrase of *status* as RFC 9110 names it."""
+    return _PHRASES.get(status) or HTTPStatus(status).phrase
+
+
 class HTTPProblem(Exception):
     """An error answer: status, message, extra JSON fields and headers."""
 
@@ -78,7 +85,7 @@ class HTTPProblem(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-        self.type = type_ or HTTPStatus(status).phrase.replace(" ", "")
+        self.type = type_ or title_of(status).replace(" ", "")
         self.headers = headers or {}
         self.extra = extra
 
@@ -111,16 +118,18 @@ def type_iri(kind: str) -> str:
 def legacy_body(problem: HTTPProblem) -> dict[str, Any]:
     """The pre-RFC 9457 ``error`` object (deprecated): status, kind, title, message, extras."""
     return {"status": problem.status, "type": problem.type,
-            "title": HTTPStatus(problem.status).phrase, "message": problem.message,
+            "title": title_of(problem.status), "message": problem.message,
             **{k: v for k, v in problem.extra.items() if v is not None}}
 
 
-def problem_document(problem: HTTPProblem, instance: str) -> dict[str, Any]:
-    """The RFC 9457 problem details of *problem* at the request path *instance*: the
-    standard members, the extras as extension members, and the deprecated ``error``."""
+def problem_document(problem: HTTPProblem, instance: str | None) -> dict[str, Any]:
+    """The RFC 9457 problem details of *problem* at the request path *instance* (left out
+    when ``None``): the standard members, the extras as extension members, and the
+    deprecated ``error``."""
     extras = {k: v for k, v in problem.extra.items() if v is not None and k not in _MEMBERS}
-    return {"type": type_iri(problem.type), "title": HTTPStatus(problem.status).phrase,
-            "status": problem.status, "detail": problem.message, "instance": instance,
+    where = {} if instance is None else {"instance": instance}
+    return {"type": type_iri(problem.type), "title": title_of(problem.status),
+            "status": problem.status, "detail": problem.message, **where,
             **extras, "error": legacy_body(problem)}
 
 
@@ -131,8 +140,11 @@ def instance_of(scope: Scope) -> str:
     return path.partition("?")[0]
 
 
-def render(request: Request, problem: HTTPProblem) -> Response:
-    """Answer *problem* as problem details, or as an HTML page when the client prefers HTML."""
+def render(request: Request, problem: HTTPProblem, *, echo: bool = True) -> Response:
+    """Answer *problem* as problem details, or as an HTML page when the client prefers HTML.
+
+    With *echo* false the answer repeats nothing of the request (no ``instance``): a
+    private server's refusal of an anonymous read."""
     body = legacy_body(problem)
     headers = {"Vary": "Accept", **problem.headers}
     wants = choose(request.headers.get("accept"), _OFFERS)
@@ -144,7 +156,7 @@ def render(request: Request, problem: HTTPProblem) -> Response:
                                               status_code=problem.status, headers=headers)
         return HTMLResponse(f"<h1>{body['title']}</h1><p>{body['message']}</p>",
                             status_code=problem.status, headers=headers)
-    return JSONResponse(problem_document(problem, instance_of(request.scope)),
+    return JSONResponse(problem_document(problem, instance_of(request.scope) if echo else None),
                         status_code=problem.status, headers=headers, media_type=PROBLEM_JSON)
 
 

@@ -33,13 +33,14 @@ LEGACY_ERROR: JsonSchema = {
 #: extras (``line``, ``limit``, ``offered``, …) as extension members; a browser gets the
 #: same as an HTML page.
 PROBLEM: JsonSchema = {
-    "type": "object", "required": ["type", "title", "status", "detail", "instance", "error"],
+    "type": "object", "required": ["type", "title", "status", "detail", "error"],
     "properties": {
         "type": {"type": "string", "format": "uri",
                  "description": "The problem type: an absolute IRI that dereferences"},
         "title": {"type": "string"}, "status": {"type": "integer"},
         "detail": {"type": "string"},
-        "instance": {"type": "string", "description": "The request's path"},
+        "instance": {"type": "string", "description": "The request's path (left out when "
+                                                     "a private server refuses a read)"},
         "error": {**LEGACY_ERROR, "deprecated": True,
                   "description": "The pre-RFC 9457 shape; read the members above"}},
 }

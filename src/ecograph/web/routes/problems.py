@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ecograph import errors
 from ecograph.web import openapi as oa
-from ecograph.web.errors import PAGE_HEADERS, HTTPProblem, status_of, type_iri
+from ecograph.web.errors import PAGE_HEADERS, HTTPProblem, status_of, title_of, type_iri
 from ecograph.web.negotiation import choose
 
 router = APIRouter(tags=["Problem types of the error answers"])
@@ -77,7 +77,7 @@ def _subclasses(kind: type[errors.EcographError]) -> list[type[errors.EcographEr
 
 
 def _kind(name: str, status: int, description: str) -> ProblemType:
-    return ProblemType(name, type_iri(name), status, HTTPStatus(status).phrase, description)
+    return ProblemType(name, type_iri(name), status, title_of(status), description)
 
 
 def catalogue() -> dict[str, ProblemType]:
@@ -85,9 +85,9 @@ def catalogue() -> dict[str, ProblemType]:
     found: dict[str, ProblemType] = {}
     for status in HTTPStatus:
         if status >= 400:
-            name = status.phrase.replace(" ", "")
+            name = title_of(status).replace(" ", "")
             found[name] = _kind(name, status, f"The generic HTTP {status.value} "
-                                              f"({status.phrase}); `detail` says why.")
+                                              f"({title_of(status)}); `detail` says why.")
     for kind in _subclasses(errors.EcographError):
         if kind.__name__ not in _RENAMED:
             doc = (kind.__doc__ or "An ecograph error.").strip().split("\n\n")[0]
@@ -97,9 +97,16 @@ def catalogue() -> dict[str, ProblemType]:
     return dict(sorted(found.items()))
 
 
+_OFFERS = ("application/json", "text/html")
+
+
 def _answer(request: Request, data: dict[str, Any], html: str) -> Response:
     headers = {"Vary": "Accept"}
-    if choose(request.headers.get("accept"), ("application/json", "text/html")) == "text/html":
+    wanted = choose(request.headers.get("accept"), _OFFERS)
+    if wanted is None:
+        raise HTTPProblem(406, f"a problem type is offered as {' or '.join(_OFFERS)}",
+                          type_="NotAcceptable", offered=list(_OFFERS))
+    if wanted == "text/html":
         return HTMLResponse(f"<!doctype html><html lang=en><head><meta charset=utf-8>"
                             f"<title>{escape(data['title'])} · ecograph</title></head><body>"
                             f"{html}</body></html>", headers={**headers, **PAGE_HEADERS})
@@ -117,7 +124,7 @@ _LIST_SCHEMA: oa.JsonSchema = {
 
 @router.get("/problems", summary="The problem types of the error answers",
             responses=oa.answers({200: oa.answer("Every problem type", {
-                "application/json": _LIST_SCHEMA, "text/html": oa.TEXT})}))
+                "application/json": _LIST_SCHEMA, "text/html": oa.TEXT})}, 406))
 async def list_problems(request: Request) -> Response:
     kinds = list(catalogue().values())
     rows = "".join(f"<tr><td><a href='/problems/{escape(k.name)}'>{escape(k.name)}</a></td>"
@@ -131,7 +138,7 @@ async def list_problems(request: Request) -> Response:
 
 @router.get("/problems/{name}", summary="One problem type: what it means, its status",
             responses=oa.answers({200: oa.answer("The problem type", {
-                "application/json": _KIND_SCHEMA, "text/html": oa.TEXT})}, 404))
+                "application/json": _KIND_SCHEMA, "text/html": oa.TEXT})}, 404, 406))
 async def one_problem(request: Request, name: str) -> Response:
     kind = catalogue().get(name)
     if kind is None:
