@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import URIRef
+from rdflib import Graph, URIRef
 
 from ecograph.changelog import get_change, list_changes
 from ecograph.errors import StoreError
@@ -345,3 +345,62 @@ def test_a_store_open_read_only_refuses_writes(readonly_store: Path):
     finally:
         store.close()
     assert snapshot(readonly_store) == before
+
+
+#: Publishes a checked N-Quads file over an existing graph with the importers' real
+#: ``publish``, saying when it starts and ends, so the kill lands inside it.
+PUBLISH_DRIVER = """
+import sys
+from pathlib import Path
+from rdflib import Graph, URIRef
+from ecograph.importers.run import publish
+from ecograph.store.embedded import OxigraphStore
+store = OxigraphStore(Path(sys.argv[1]))
+print("writing", flush=True)
+publish(store, URIRef(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
+print("written", flush=True)
+store.close()
+"""
+
+
+def test_a_kill_inside_a_large_import_publish_never_leaves_part_of_a_graph(tmp_path: Path):
+    """A re-import of a graph past ``ATOMIC_LIMIT`` (bulk path) killed at random moments:
+    the graph then holds the old import, nothing (a re-run repairs it) or the whole new
+    one, never part of either."""
+    import sys
+
+    from ecograph.importers.run import ATOMIC_LIMIT
+
+    count = ATOMIC_LIMIT * 3
+    old = ntriples(tmp_path / "old.nt", "old", 1_000)
+    new = tmp_path / "new.nq"
+    new.write_text("".join(f'<http://example.org/new/{i}> {LABEL} "new {i}" <{GRAPH}> .\n'
+                           for i in range(count)), encoding="utf-8")
+    base = tmp_path / "base"
+    store = OxigraphStore(base)
+    store.replace_graphs({GRAPH: Graph().parse(old, format="nt")})
+    store.close()
+    seen = []
+    for attempt in range(3):
+        killed = tmp_path / f"killed-{attempt}"
+        shutil.copytree(base, killed)
+        process = subprocess.Popen([sys.executable, "-c", PUBLISH_DRIVER, str(killed),
+                                    str(GRAPH), str(new), str(count)],
+                                   stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "writing"
+        time.sleep(random.uniform(0.05, 1.5))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        finished = "written" in process.stdout.read()
+        store = OxigraphStore(killed)
+        try:
+            subjects = ({str(s).rsplit("/", 2)[-2] for s, _, _ in store.get_graph(GRAPH)}
+                        if store.has_graph(GRAPH) else set())
+            held = store.count(GRAPH)
+        finally:
+            store.close()
+        assert (held, subjects) in ((1_000, {"old"}), (0, set()), (count, {"new"})), \
+            (held, subjects)
+        seen.append((held, finished))
+    assert any(not finished for _, finished in seen), "every publish ended before its kill"

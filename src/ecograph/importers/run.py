@@ -198,11 +198,16 @@ def run_checks(staging: Store, graph: URIRef, checks: Sequence[Check]) -> Valida
 
 
 def publish(store: Store, graph: URIRef, path: Path, triples: int) -> None:
-    """Replace *graph* in *store* by the checked N-Quads file at *path*."""
+    """Replace *graph* in *store* by the checked N-Quads file at *path*.
+
+    A large graph on the embedded store is dropped, then added in one transaction: a
+    process killed meanwhile leaves the old graph, no graph, or the whole new one, never
+    part of it (no graph is what a re-run of the import repairs).
+    """
     load_dataset = getattr(store, "load_dataset", None)
     if triples > ATOMIC_LIMIT and load_dataset is not None:
         store.drop_graphs([graph])
-        load_dataset(path)
+        load_dataset(path, atomic=True)
         return
     data = Graph()
     with open(path, "rb") as stream:
