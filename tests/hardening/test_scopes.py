@@ -271,13 +271,18 @@ def test_a_private_server_refuses_anonymous_reads(private, tokens, method, path,
             assert "TU Delft" not in refused.text and "test-organisations" not in refused.text
 
 
-def test_a_private_server_keeps_health_assets_and_the_query_page_open(private):
+def test_a_private_server_keeps_health_assets_problems_and_the_query_page_open(private):
     with private.client() as client:
         assert client.get("/-/health").json()["ok"] is True
         page = client.get("/sparql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "<html" in page.text.lower()
         asset = client.get("/-/static/yasgui/yasgui.min.js")
         assert asset.status_code == 200 and len(asset.content) > 1000
+        refused = client.get("/-/void")
+        assert refused.status_code == 401
+        meaning = client.get(refused.json()["type"].replace("https://w3id.org/ecograph", ""),
+                             headers={"Accept": "application/json"})
+        assert meaning.status_code == 200, meaning.text
         assert client.get("/sparql", params={"query": "ASK {}"},
                           headers={"Accept": "text/html"}).status_code == 401
 

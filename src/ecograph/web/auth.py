@@ -29,8 +29,10 @@ from ecograph.web.negotiation import choose
 log = logging.getLogger("ecograph.web")
 _REALM = 'Bearer realm="ecograph"'
 #: Paths a private server answers without a token: liveness and the shipped assets.
-PUBLIC_PATHS = ("/-/health",)
-PUBLIC_PREFIXES = ("/-/static/",)
+PUBLIC_PATHS = ("/-/health", "/problems")
+#: the error types a refusal's ``type`` IRI names hold no data: a client refused for want
+#: of a token can still read what its refusal means
+PUBLIC_PREFIXES = ("/-/static/", "/problems/")
 
 
 def tokens_of(request: Request, settings: Settings) -> tuple[Token, ...]:
