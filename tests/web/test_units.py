@@ -10,13 +10,14 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, URIRef
 
+from ecograph import sparql_lexer
 from ecograph.store.base import Store
 from ecograph.store.embedded import OxigraphStore
 from ecograph.web import cache, jsonld, negotiation, sparql_text, writes
 from ecograph.web.negotiation import RDF_OFFERS, RESULTS_OFFERS, choose
 
 
-@pytest.mark.parametrize("module", [negotiation, sparql_text, jsonld, writes])
+@pytest.mark.parametrize("module", [negotiation, sparql_text, sparql_lexer, jsonld, writes])
 def test_doctests(module):
     failures, tried = doctest.testmod(module)
     assert tried > 0 and failures == 0

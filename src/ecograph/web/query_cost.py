@@ -22,30 +22,15 @@ its first answers. Blank node property lists and collections make a query "not c
 from __future__ import annotations
 
 import contextlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<number>[+-]?(?:\d*\.\d+|\d+)(?:[eE][+-]?\d+)?)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\-.:\u00b7\u00c0-\uffff]*|:[A-Za-z0-9_\-.]*)
-  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+from ecograph.sparql_lexer import FORMS, Token, tokens
+
 _CONSTANT_KINDS = frozenset({"string", "iri", "number"})
 _GROUP_KEYWORDS = frozenset({"OPTIONAL", "MINUS", "UNION", "GRAPH", "FILTER", "BIND",
                              "VALUES", "SERVICE", "EXISTS", "NOT"})
 _AGGREGATES = frozenset({"COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT"})
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 @dataclass(frozen=True)
@@ -60,55 +45,32 @@ class _NotCheap(Exception):
     pass
 
 
-@dataclass(frozen=True)
-class _Tok:
-    kind: str
-    text: str
-
-    @property
-    def keyword(self) -> str:
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def lex(text: str) -> list[_Tok]:
+def lex(text: str) -> list[Token]:
     """The tokens of *text* (comments and white space left out), numbers and tags whole.
 
     >>> [t.text for t in lex('SELECT * { ?s ex:p 1.5, "a"@en . } # done')]
     ['SELECT', '*', '{', '?s', 'ex:p', '1.5', ',', '"a"', '@en', '.', '}']
     """
-    out: list[_Tok] = []
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        if kind in ("space", "comment"):
-            continue
-        value = match.group()
-        if kind == "word" and value.endswith(".") and value != ".":
-            # a prefixed name never ends with a dot: that dot ends the triple
-            stripped = value.rstrip(".")
-            out.append(_Tok(kind, stripped))
-            out.extend(_Tok("punct", ".") for _ in range(len(value) - len(stripped)))
-            continue
-        if kind == "word" and value.startswith("_:"):
-            kind = "var"  # a blank node in a pattern matches like a variable
-        out.append(_Tok(kind, value))
-    return out
+    # a blank node in a pattern matches like a variable
+    return [Token("var", t.text, t.start, t.depth) if t.kind == "word"
+            and t.text.startswith("_:") else t for t in tokens(text)]
 
 
 class _Reader:
     """A cursor over the tokens collecting (subject, object, other variables) per pattern."""
 
-    def __init__(self, items: list[_Tok]) -> None:
+    def __init__(self, items: list[Token]) -> None:
         self.items = items
         self.i = 0
-        self.patterns: list[tuple[_Tok, _Tok, tuple[str, ...]]] = []
+        self.patterns: list[tuple[Token, Token, tuple[str, ...]]] = []
         #: positions of the constants in subject or object position
         self.constants: set[int] = set()
 
-    def peek(self, ahead: int = 0) -> _Tok:
+    def peek(self, ahead: int = 0) -> Token:
         j = self.i + ahead
-        return self.items[j] if j < len(self.items) else _Tok("end", "")
+        return self.items[j] if j < len(self.items) else Token("end", "", -1, 0)
 
-    def take(self) -> _Tok:
+    def take(self) -> Token:
         token = self.peek()
         self.i += 1
         return token
@@ -183,7 +145,7 @@ class _Reader:
             self.take()  # a function name, then its arguments
         self.skip_balanced("(", ")")
 
-    def term(self, where: str) -> _Tok:
+    def term(self, where: str) -> Token:
         token = self.take()
         if token.kind != "var":
             self.constants.add(self.i - 1)
@@ -246,11 +208,11 @@ class _Reader:
                 return
 
 
-def _constant(token: _Tok) -> bool:
+def _constant(token: Token) -> bool:
     return token.kind != "var"
 
 
-def anchored(patterns: list[tuple[_Tok, _Tok, tuple[str, ...]]]) -> str | None:
+def anchored(patterns: list[tuple[Token, Token, tuple[str, ...]]]) -> str | None:
     """Why *patterns* are not all anchored and joined into one, or ``None`` if they are."""
     bound: set[str] = set()
     pending = list(patterns)
@@ -284,7 +246,7 @@ def anchored(patterns: list[tuple[_Tok, _Tok, tuple[str, ...]]]) -> str | None:
     return None
 
 
-def _lazy(items: list[_Tok], form: str) -> bool:
+def _lazy(items: list[Token], form: str) -> bool:
     """Whether the query stops at its first answers: ASK, or LIMIT with nothing to sort."""
     if form == "ASK":
         return True

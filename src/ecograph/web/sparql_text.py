@@ -9,72 +9,10 @@ everything it runs and reports syntax errors itself.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from ecograph.sparql_lexer import FORMS, Token, query_form, tokens
 
-_TOKEN = re.compile(
-    r"""
-    (?P<space>\s+)
-  | (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\-.:\u00b7\u00c0-\uffff]*|:[A-Za-z0-9_\-.]*)
-  | (?P<punct>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
-
-@dataclass(frozen=True)
-class Token:
-    """A lexical token: its kind, text, offset in the source and brace depth."""
-
-    kind: str
-    text: str
-    start: int
-    depth: int
-
-    @property
-    def keyword(self) -> str:
-        """The token upper-cased if it is a bare word, else an empty string."""
-        return self.text.upper() if self.kind == "word" else ""
-
-
-def tokens(text: str) -> list[Token]:
-    """Return the tokens of *text*, comments and white space left out.
-
-    >>> [t.text for t in tokens('SELECT * { ?s <http://x> "}" } # done')]
-    ['SELECT', '*', '{', '?s', '<http://x>', '"}"', '}']
-    """
-    out: list[Token] = []
-    depth = 0
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "punct"
-        if kind in ("space", "comment"):
-            continue
-        value = match.group()
-        if value == "}":
-            depth = max(depth - 1, 0)
-        out.append(Token(kind, value, match.start(), depth))
-        if value == "{":
-            depth += 1
-    return out
-
-
-def query_form(text: str) -> str | None:
-    """Return ``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE``, or ``None`` if unknown.
-
-    >>> query_form("PREFIX a: <http://a#> ask { ?s ?p ?o }")
-    'ASK'
-    """
-    for token in tokens(text):
-        if token.keyword in FORMS:
-            return token.keyword
-    return None
+__all__ = ["FORMS", "Token", "add_using", "has_dataset_clause", "looks_like_update",
+           "query_form", "remote_targets", "tokens"]
 
 
 def looks_like_update(text: str) -> bool:
