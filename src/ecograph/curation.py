@@ -32,7 +32,7 @@ from ecograph.changes import (
     write_lock,
 )
 from ecograph.derive import keep_in_step, prepare
-from ecograph.errors import InputError, ValidationFailedError
+from ecograph.errors import UnknownChangeError, ValidationFailedError
 from ecograph.incremental import ChangeValidation, validate_change
 from ecograph.infer.materialise import update_inferences
 from ecograph.shapereach import ShapeReach
@@ -166,14 +166,14 @@ def revert(store: Store, change_id: str, rules: Rules, *, agent: str,
            commit: Callable[[str], object] | None = None) -> Outcome:
     """Undo a logged change, as a new validated change that records what it reverts.
 
-    Raises ``InputError`` for an unknown change and ``ChangeConflictError`` when its
+    Raises ``UnknownChangeError`` for an unknown change and ``ChangeConflictError`` when its
     triples were changed since (an added triple is gone or a removed one is back).
     """
 
     def build(current: Store) -> ChangeSet:
         entry = get_change(current, change_id)
         if entry is None:
-            raise InputError(f"no change with id {change_id!r} in the change log")
+            raise UnknownChangeError(f"no change with id {change_id!r} in the change log")
         if entry.reverted_by:
             raise ChangeConflictError(f"change {change_id} was already reverted by "
                                       f"{entry.reverted_by}")

@@ -7,7 +7,8 @@
     │   ├── QuerySyntaxError         SPARQL that does not parse: position and reason
     │   ├── UnknownQueryError        a named query that does not exist
     │   ├── ParameterError           a named-query parameter missing, unknown or of the wrong type
-    │   └── UnknownGraphError        a named graph that is not in the store
+    │   ├── UnknownGraphError        a named graph that is not in the store
+    │   └── UnknownChangeError       a change id that is not in the change log
     ├── ValidationFailedError        data that breaks the shapes (exit code 1); holds the report
     ├── QueryTimeoutError            a query stopped at the time limit
     └── StoreError                   the store cannot be opened, read or written (exit code 3)
@@ -86,6 +87,10 @@ class UnknownGraphError(InputError):
     def __init__(self, graph: str) -> None:
         self.graph = graph
         super().__init__(f"no graph named <{graph}> in the store")
+
+
+class UnknownChangeError(InputError):
+    """A change id that is not in the change log."""
 
 
 class ValidationFailedError(EcographError):

@@ -226,7 +226,9 @@ def test_revert_undoes_and_is_refused_when_triples_changed_since(http):
     change(http, {"remove": PREFIXES + 'ex:o4 ex:name "Four" .', "graph": str(GRAPH)})
     stale = http.post(f"/changes/{first.json()['id']}/revert", headers=AUTH)
     assert stale.status_code == 409 and "changed since" in stale.json()["error"]["message"]
-    assert http.post("/changes/no-such-change/revert", headers=AUTH).status_code == 400
+    unknown = http.post("/changes/no-such-change/revert", headers=AUTH)
+    assert unknown.status_code == 404, unknown.text  # as GET /changes/{id} answers
+    assert unknown.json()["type"].endswith("/problems/UnknownChangeError")
     assert http.get("/changes/no-such-change").status_code == 404
 
 

@@ -51,6 +51,7 @@ PAGE_HEADERS = {
 STATUS_OF: tuple[tuple[type[errors.EcographError], int], ...] = (
     (errors.UnknownQueryError, 404),
     (errors.UnknownGraphError, 404),
+    (errors.UnknownChangeError, 404),
     (errors.UnsupportedFormatError, 415),
     (errors.InputError, 400),
     (errors.ValidationFailedError, 422),

@@ -329,7 +329,7 @@ async def get_one_change(request: Request, change_id: str) -> Response:
 
 
 @router.post("/changes/{change_id}/revert", summary="Undo a change (itself validated)",
-             responses=oa.answers({**_OUTCOME, **_REFUSED}, 400, 401, 403, 409, 503),
+             responses=oa.answers({**_OUTCOME, **_REFUSED}, 400, 401, 403, 404, 409, 503),
              openapi_extra={"parameters": _WRITE_PARAMETERS, "security": oa.BEARER})
 async def revert_change(request: Request, change_id: str) -> Response:
     state = state_of(request)
