@@ -23,7 +23,8 @@ _TOKEN = re.compile(
   | (?P<var>[?$][A-Za-z0-9_\u00b7\u00c0-\uffff]+)
   | (?P<number>[+-]?(?:\d*\.\d+|\d+)(?:[eE][+-]?\d+)?)
   | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<word>[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\-.:\u00b7\u00c0-\uffff]*|:[A-Za-z0-9_\-.]*)
+  | (?P<word>(?:[A-Za-z_\u00c0-\uffff]|:)
+             (?:[A-Za-z0-9_\-.:\u00b7\u00c0-\uffff]|\\[_~.\-!$&'()*+,;=/?\#@%]|%[0-9A-Fa-f]{2})*)
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
     """,
     re.VERBOSE | re.DOTALL,
@@ -97,7 +98,7 @@ def declares_dataset(text: str) -> bool:
 
     >>> declares_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }")
     True
-    >>> declares_dataset("SELECT * WHERE { ?s ?p 'from', 'x'@from, from:x } # FROM here")
+    >>> declares_dataset("SELECT * WHERE { ?s ?p 'from', 'x'@from, from:x, ?from } # FROM")
     False
     """
-    return any(t.keyword == "FROM" for t in tokens(text))
+    return "from" in text.lower() and any(t.keyword == "FROM" for t in tokens(text))

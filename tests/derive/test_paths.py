@@ -3,7 +3,6 @@ change over HTTP to the real server, and the remote store (SPARQL only)."""
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
@@ -53,10 +52,8 @@ def new_partner(store: Store) -> tuple[str, str]:
 
 
 def _release(store: OxigraphStore) -> None:
-    """Close *store* so that another process can open it (a query can leave a reference
-    cycle holding the Oxigraph store, hence the collection)."""
+    """Close *store* so that another process can open it."""
     store.close()
-    gc.collect()
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:

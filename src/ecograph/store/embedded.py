@@ -21,6 +21,7 @@ from ecograph.errors import (
     UnsupportedFormatError,
 )
 from ecograph.formats import RESULTS_MEDIA_TYPES, RdfSyntax, syntax_for_media_type
+from ecograph.sparql_lexer import declares_dataset
 from ecograph.store.base import (
     AskResult,
     GraphResult,
@@ -29,7 +30,6 @@ from ecograph.store.base import (
     SerializedResult,
     Store,
 )
-from ecograph.store.dataset_clause import declares_dataset
 from ecograph.terms import graph_as_ntriples, to_rdflib
 
 _CHUNK = 64 * 1024

@@ -33,6 +33,7 @@ from ecograph.errors import (
     UnsupportedFormatError,
 )
 from ecograph.formats import RdfSyntax, syntax_by_name, syntax_for_media_type
+from ecograph.sparql_lexer import declares_dataset
 from ecograph.store.answers import (
     AnswerError,
     accept_for,
@@ -44,7 +45,6 @@ from ecograph.store.answers import (
     results_format,
 )
 from ecograph.store.base import AskResult, QueryResult, SelectResult, SerializedResult, Store
-from ecograph.store.dataset_clause import declares_dataset
 from ecograph.store.discovery import Endpoints, discover
 from ecograph.store.protocol import (
     HttpSettings,
