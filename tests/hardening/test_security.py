@@ -87,6 +87,8 @@ def test_writes_get_no_cors_headers(hard, method, path, kwargs):
                                                 "authorization, content-type"})
     assert preflight.status_code == 400
     assert "access-control-allow-origin" not in preflight.headers
+    assert preflight.headers["content-type"].startswith("application/problem+json")
+    assert preflight.json()["type"].endswith("/problems/CORSRefused")
     hard.post("/sparql", data={"update": "DELETE WHERE { GRAPH ?g { <urn:x:sec> ?p ?o } }"
                                          }, headers=AUTH)
 

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
-from starlette.responses import PlainTextResponse
+from starlette.responses import JSONResponse
 from starlette.types import Message, Receive, Scope, Send
+
+from ecograph.web.errors import PROBLEM_JSON, HTTPProblem, instance_of, problem_document
 
 _WRITE_METHODS = {"PUT", "DELETE", "PATCH"}
 #: Statuses whose answers never carry CORS headers: a refusal is not for other origins.
@@ -47,8 +49,10 @@ class ReadOnlyCORS(CORSMiddleware):
         if scope["type"] == "http" and is_write(scope):
             headers = Headers(scope=scope)
             if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
-                refusal = PlainTextResponse("Disallowed CORS request: writes are not open to "
-                                            "other origins", status_code=400)
+                problem = HTTPProblem(400, "Disallowed CORS request: writes are not open to "
+                                           "other origins", type_="CORSRefused")
+                refusal = JSONResponse(problem_document(problem, instance_of(scope)),
+                                       status_code=400, media_type=PROBLEM_JSON)
                 await refusal(scope, receive, send)
                 return
             await self.app(scope, receive, send)

@@ -32,6 +32,8 @@ WEB_KINDS: dict[str, tuple[int, str]] = {
                           "not an absolute IRI, or out of range."),
     "ChangeConflictError": (409, "The change, or its undo, no longer applies to the data "
                                  "as stored now."),
+    "CORSRefused": (400, "A CORS preflight for a write: writes are not open to other "
+                         "origins, only reads are."),
     "ContentTooLarge": (413, "The request body is over the size limit (setting "
                              "max_body_bytes); `limit` names the setting."),
     "EmptyOperation": (400, "The query or update is empty (blank, or comments only)."),
