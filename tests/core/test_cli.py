@@ -52,6 +52,18 @@ def test_fresh_store_autoloads_bundled_data_for_queries(project: Path) -> None:
     assert "loaded the bundled data" in result.stderr
 
 
+def test_the_default_store_is_made_in_a_fresh_checkout(project: Path) -> None:
+    """``ecograph load`` with no store given uses var/store in the project folder, whose
+    parent a fresh checkout does not have (Oxigraph makes only the last folder)."""
+    env = {k: v for k, v in os.environ.items() if k != "ECOGRAPH_STORE"}
+    env["ECOGRAPH_PROJECT_DIR"] = str(project)
+    assert not (project / "var").exists()
+    result = subprocess.run([str(EXE), "load"], capture_output=True, text=True, env=env,
+                            cwd=project, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (project / "var" / "store").is_dir()
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

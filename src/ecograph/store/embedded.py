@@ -153,8 +153,13 @@ class OxigraphStore(Store):
         try:
             if self.read_only:
                 self._store = ox.Store.read_only(str(path))
+            elif path is not None:
+                # Oxigraph creates the store's own folder but not its parents (var/store
+                # in a fresh checkout)
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
             else:
-                self._store = ox.Store(str(path)) if path is not None else ox.Store()
+                self._store = ox.Store()
         except OSError as exc:
             if any(n in str(exc) for n in _NO_SPACE):
                 raise write_error(self.location, exc, "open") from exc
