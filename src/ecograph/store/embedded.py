@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import logging
-import queue
-import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -20,7 +17,7 @@ from ecograph.errors import (
     UnknownGraphError,
     UnsupportedFormatError,
 )
-from ecograph.formats import RESULTS_MEDIA_TYPES, RdfSyntax, syntax_for_media_type
+from ecograph.formats import RdfSyntax
 from ecograph.sparql_lexer import declares_dataset
 from ecograph.store.base import (
     AskResult,
@@ -30,9 +27,9 @@ from ecograph.store.base import (
     SerializedResult,
     Store,
 )
+from ecograph.store.oxigraph_output import QueueWriter, results_format, solutions, stream, triples
 from ecograph.terms import graph_as_ntriples, to_rdflib
 
-_CHUNK = 64 * 1024
 #: How RocksDB (inside Oxigraph) words the OS errors of a write that found no space.
 _NO_SPACE = ("No space left on device", "File too large", "Disk quota exceeded")
 
@@ -48,48 +45,6 @@ def write_error(location: str, exc: OSError, doing: str = "write") -> StoreError
             f"file-size limit was reached: {text}); nothing more was written, the store keeps "
             "its last committed state; free some space and retry")
     return StoreError(f"cannot {doing} the store at {location}: {exc}")
-_RESULTS_FORMATS = {
-    RESULTS_MEDIA_TYPES["json"]: ox.QueryResultsFormat.JSON,
-    RESULTS_MEDIA_TYPES["xml"]: ox.QueryResultsFormat.XML,
-    RESULTS_MEDIA_TYPES["csv"]: ox.QueryResultsFormat.CSV,
-    RESULTS_MEDIA_TYPES["tsv"]: ox.QueryResultsFormat.TSV,
-}
-
-
-class _Enough(Exception):
-    """Raised by :class:`_LineCapWriter` once it holds the lines it was asked for."""
-
-
-class _LineCapWriter:
-    """Collect serialised lines up to *cap* after the header, then stop the serialiser.
-
-    TSV results and N-Triples hold one solution or triple per line (newlines inside
-    literals are escaped), so counting lines counts rows; stopping the writer stops the
-    lazy query evaluation behind it.
-    """
-
-    def __init__(self, cap: int, header_lines: int) -> None:
-        self.cap = cap + header_lines
-        self.lines = 0
-        self.buffer = bytearray()
-        self.truncated = False
-
-    def write(self, data: bytes) -> int:
-        count = data.count(b"\n")
-        if self.lines + count <= self.cap:
-            self.buffer += data
-            self.lines += count
-            return len(data)
-        end = -1
-        for _ in range(self.cap - self.lines):
-            end = data.index(b"\n", end + 1)
-        self.buffer += data[: end + 1]
-        self.lines = self.cap
-        self.truncated = True
-        raise _Enough
-
-    def flush(self) -> None:
-        """Nothing to flush: everything is in memory."""
 
 
 def _named(graphs: Sequence[URIRef] | None) -> list[ox.NamedNode] | None:
@@ -107,36 +62,6 @@ def _union(sparql: str, default_graphs: Sequence[URIRef] | None,
     if default_graphs is not None:
         return False
     return named_graphs is not None or not declares_dataset(sparql)
-
-
-class _QueueWriter:
-    """A binary file-like object that hands what is written to a bounded queue."""
-
-    def __init__(self, chunks: queue.Queue[bytes | None], stop: threading.Event) -> None:
-        self._chunks = chunks
-        self._stop = stop
-        self._buffer = bytearray()
-
-    def write(self, data: bytes) -> int:
-        self._buffer += data
-        if len(self._buffer) >= _CHUNK:
-            self._emit()
-        return len(data)
-
-    def flush(self) -> None:
-        if self._buffer:
-            self._emit()
-
-    def _emit(self) -> None:
-        chunk = bytes(self._buffer)
-        self._buffer.clear()
-        while not self._stop.is_set():
-            try:
-                self._chunks.put(chunk, timeout=0.5)
-                return
-            except queue.Full:
-                continue
-        raise BrokenPipeError("reader went away")
 
 
 class OxigraphStore(Store):
@@ -209,10 +134,12 @@ class OxigraphStore(Store):
         sparql: str,
         default_graphs: Sequence[URIRef] | None,
         named_graphs: Sequence[URIRef] | None,
+        base_iri: str | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         try:
             return self._store.query(
                 sparql,
+                base_iri=base_iri,
                 use_default_graph_as_union=_union(sparql, default_graphs, named_graphs),
                 default_graph=_named(default_graphs),
                 named_graphs=_named(named_graphs),
@@ -245,25 +172,17 @@ class OxigraphStore(Store):
         base_iri: str | None = None,
     ) -> SerializedResult:
         """Serialise with Oxigraph's own writers; a row cap stops the evaluation early."""
-        try:
-            result = self._store.query(
-                sparql,
-                base_iri=base_iri,
-                use_default_graph_as_union=_union(sparql, default_graphs, named_graphs),
-                default_graph=_named(default_graphs),
-                named_graphs=_named(named_graphs),
-            )
+        result = self._run(sparql, default_graphs, named_graphs, base_iri)
+        try:  # the evaluation is lazy: it reads the store while serialising
             if isinstance(result, ox.QueryBoolean):
                 if results_type is None:
                     raise UnsupportedFormatError("the query gives SPARQL results; no results "
                                                  "media type was acceptable")
-                body = result.serialize(format=_results_format(results_type))
+                body = result.serialize(format=results_format(results_type))
                 return SerializedResult(results_type, body, "ask", 1)
             if isinstance(result, ox.QuerySolutions):
-                return _solutions(result, results_type, max_rows)
-            return _triples(result, graph_type, max_rows)
-        except SyntaxError as exc:
-            raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+                return solutions(result, results_type, max_rows)
+            return triples(result, graph_type, max_rows)
         except OSError as exc:
             raise StoreError(f"cannot read the store at {self.location}: {exc}") from exc
 
@@ -345,15 +264,15 @@ class OxigraphStore(Store):
         if graph is not None and not self.has_graph(graph):
             raise UnknownGraphError(str(graph))
         if graph is None and not syntax.dataset:
-            def dump(out: _QueueWriter) -> None:
+            def dump(out: QueueWriter) -> None:
                 triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }",
                                             use_default_graph_as_union=True)
                 triples.serialize(out, format=syntax.oxigraph)
         else:
-            def dump(out: _QueueWriter) -> None:
+            def dump(out: QueueWriter) -> None:
                 source = None if graph is None else ox.NamedNode(str(graph))
                 self._store.dump(out, format=syntax.oxigraph, from_graph=source)
-        return _stream(dump)
+        return stream(dump)
 
     def flush(self) -> None:
         """Make every committed write durable on disk."""
@@ -383,84 +302,3 @@ class OxigraphStore(Store):
                 self._store = None  # type: ignore[assignment]
 
 
-def _results_format(media_type: str) -> ox.QueryResultsFormat:
-    try:
-        return _RESULTS_FORMATS[media_type.split(";", 1)[0].strip()]
-    except KeyError:
-        raise UnsupportedFormatError(f"unknown SPARQL results media type {media_type!r}") from None
-
-
-def _solutions(result: ox.QuerySolutions, media_type: str | None,
-               max_rows: int | None) -> SerializedResult:
-    if media_type is None:
-        raise UnsupportedFormatError("the query gives SPARQL results; no results media type "
-                                     "was acceptable")
-    target = _results_format(media_type)
-    if max_rows is None:
-        body = result.serialize(format=target)
-        return SerializedResult(media_type, body, "select", -1)
-    writer = _LineCapWriter(max_rows, header_lines=1)
-    with contextlib.suppress(_Enough):
-        result.serialize(writer, format=ox.QueryResultsFormat.TSV)
-    tsv = bytes(writer.buffer)
-    rows = max(writer.lines - 1, 0)
-    if target != ox.QueryResultsFormat.TSV:
-        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = parsed.serialize(format=target)
-    else:
-        body = tsv
-    return SerializedResult(media_type, body, "select", rows, writer.truncated)
-
-
-def _triples(result: ox.QueryTriples, media_type: str | None,
-             max_rows: int | None) -> SerializedResult:
-    if media_type is None:
-        raise UnsupportedFormatError("the query gives RDF triples; no RDF media type was "
-                                     "acceptable")
-    syntax = syntax_for_media_type(media_type)
-    if max_rows is None:
-        body = result.serialize(format=syntax.oxigraph)
-        return SerializedResult(syntax.media_type, body, "graph", -1)
-    writer = _LineCapWriter(max_rows, header_lines=0)
-    with contextlib.suppress(_Enough):
-        result.serialize(writer, format=ox.RdfFormat.N_TRIPLES)
-    ntriples = bytes(writer.buffer)
-    if syntax.oxigraph != ox.RdfFormat.N_TRIPLES:
-        triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
-        body = ox.serialize(triples, format=syntax.oxigraph)
-    else:
-        body = ntriples
-    return SerializedResult(syntax.media_type, body, "graph", writer.lines, writer.truncated)
-
-
-def _stream(dump: object) -> Iterator[bytes]:
-    """Run *dump(writer)* in a thread and yield what it writes, in bounded memory."""
-    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        writer = _QueueWriter(chunks, stop)
-        try:
-            dump(writer)  # type: ignore[operator]
-            writer.flush()
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            while not stop.is_set():
-                try:
-                    chunks.put(None, timeout=0.5)
-                    break
-                except queue.Full:
-                    continue
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    try:
-        while (chunk := chunks.get()) is not None:
-            yield chunk
-        if failure and not isinstance(failure[0], BrokenPipeError):
-            raise StoreError(f"export failed: {failure[0]}") from failure[0]
-    finally:
-        stop.set()
-        thread.join(timeout=5)
