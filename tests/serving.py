@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -15,6 +17,19 @@ import httpx
 import pytest
 
 ECOGRAPH = str(Path(sys.executable).parent / "ecograph")
+
+
+@contextmanager
+def serving_http(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve *handler* on a free port of 127.0.0.1 in a thread; yield its base URL."""
+    server = http.server.HTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def free_port() -> int:

@@ -82,6 +82,18 @@ def data_lines(lines: list[bytes]) -> set[bytes]:
                                            f"<{INFERRED}> .".encode()))}
 
 
+def infer_fills(path: Path, complete: int) -> None:
+    """A full ``ecograph infer`` on the store at *path* leaves *complete* inferred triples."""
+    done = subprocess.run([ECOGRAPH, "infer", "--store", str(path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    store = OxigraphStore(path)
+    try:
+        assert store.count(INFERRED) == complete
+    finally:
+        store.close()
+
+
 def test_a_killed_change_leaves_the_last_acknowledged_state(tmp_path: Path):
     store = make_small_store(tmp_path / "store")
     base = data_lines(snapshot(store))
@@ -181,14 +193,7 @@ def test_a_killed_inference_leaves_the_store_as_before(tmp_path: Path):
         assert store.count(INFERRED) == complete - 40_000
     finally:
         store.close()
-    again = subprocess.run([ECOGRAPH, "infer", "--store", str(tmp_path / "store")],
-                           capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    store = OxigraphStore(tmp_path / "store")
-    try:
-        assert store.count(INFERRED) == complete
-    finally:
-        store.close()
+    infer_fills(tmp_path / "store", complete)
 
 
 @pytest.fixture
@@ -305,14 +310,7 @@ def test_a_kill_inside_the_first_inferred_write_leaves_it_empty_or_complete(tmp_
         finally:
             store.close()
     assert all(count in (0, complete) for count in found), (found, complete)
-    done = subprocess.run([ECOGRAPH, "infer", "--store", str(tmp_path / "killed-0")],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    store = OxigraphStore(tmp_path / "killed-0")
-    try:
-        assert store.count(INFERRED) == complete
-    finally:
-        store.close()
+    infer_fills(tmp_path / "killed-0", complete)
 
 
 @pytest.mark.parametrize("command", [["stats"], ["export", "--format", "nquads"],

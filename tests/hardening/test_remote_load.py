@@ -11,7 +11,6 @@ request. Federation off: ``tests/hardening/test_security.py``
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from tests.hardening.conftest import AUTH
+from tests.serving import serving_http
 from tests.web.conftest import TOKEN, Server, start_server
 
 TURTLE = b'<http://example.org/loaded#a> <http://www.w3.org/2000/01/rdf-schema#label> "A" .\n'
@@ -47,14 +47,8 @@ def listening(redirect_to: str | None = None) -> Iterator[tuple[str, list[str]]]
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_http(Handler) as url:
+        yield url, hits
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,12 @@ cannot change the query; HTML pages carry the security headers.
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from tests.hardening.conftest import AUTH, digest
+from tests.serving import serving_http
 from tests.web.conftest import ORGS, TOKEN
 
 INSERT = f'INSERT DATA {{ GRAPH <{ORGS}> {{ <urn:x:sec> <urn:x:p> "v" }} }}'
@@ -109,14 +109,8 @@ def listener() -> Iterator[tuple[str, list[str]]]:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hits
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_http(Handler) as url:
+        yield url, hits
 
 
 def test_service_and_load_are_off_by_default(hard, listener):
