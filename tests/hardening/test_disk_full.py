@@ -23,7 +23,6 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,45 +148,14 @@ def test_change_and_load_on_a_full_disk_keep_the_last_committed_state(disk: Disk
 
 @pytest.fixture
 def server_on(disk: Disk, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``ecograph serve --writable`` over a small store on *disk* (limited for ``efbig``)."""
-    store = make_small_store(disk.folder / "store")
-    if disk.mode == "enospc":
-        running = serve(store, tmp_path / "server.log")
-        server = next(running)
-        try:
-            yield server.url, server.process
-        finally:
-            running.close()
-        return
-    from tests.curation.conftest import ROOT, TOKEN
-    from tests.serving import free_port
-
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("ECOGRAPH_TOKEN", "ECOGRAPH_STORE")}
-    with (tmp_path / "server.log").open("wb") as log:
-        process = subprocess.Popen(
-            [ECOGRAPH, "serve", "--store", str(store), "--writable", "--token", TOKEN,
-             "--workers", "1", "--port", str(port)],
-            env={**env, "ECOGRAPH_PROJECT_DIR": str(ROOT)}, stdout=log,
-            stderr=subprocess.STDOUT, preexec_fn=disk.limit())
-        try:
-            url = f"http://127.0.0.1:{port}"
-            for _ in range(450):
-                assert process.poll() is None, (tmp_path / "server.log").read_text()
-                try:
-                    if httpx.get(f"{url}/-/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-            yield url, process
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=5)
+    """``ecograph serve --writable`` over a small store on *disk* (a real full tmpfs: the
+    server test runs in the ``enospc`` mode only)."""
+    running = serve(make_small_store(disk.folder / "store"), tmp_path / "server.log")
+    server = next(running)
+    try:
+        yield server.url, server.process
+    finally:
+        running.close()
 
 
 @pytest.mark.parametrize("disk", ["enospc"], indirect=True)  # EFBIG: the CLI test covers it
